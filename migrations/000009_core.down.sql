@@ -1,0 +1,11 @@
+DROP TABLE sessions;
+DROP TABLE idempotency_keys;
+DROP TABLE audit_events;
+DROP TABLE api_keys;
+DROP TABLE clients;
+DROP TABLE users;
+DROP TABLE operators;
+DROP TABLE tenant_hosts;
+DROP TABLE tenants;
+DROP FUNCTION app_is_system();
+DROP FUNCTION app_tenant_id();
