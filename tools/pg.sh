@@ -4,6 +4,10 @@
 #   tools/pg.sh start NAME PORT [--fast]   init (first time) and start, or reuse a running cluster
 #   tools/pg.sh stop NAME                  stop it
 #   tools/pg.sh dir NAME                   print its data directory
+#   tools/pg.sh psql NAME PORT ARGS...     run psql as the superuser over the cluster's socket
+#
+# PG_AUTH_HOST sets the authentication of TCP connections at init (default trust, for throwaway test
+# clusters; make run uses scram-sha-256 so that roles need their passwords).
 #
 # PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` system user and lives
 # under /var/tmp/sslreseller/NAME (every parent must be reachable by that user); otherwise it lives
@@ -58,7 +62,7 @@ start)
 	fi
 	chmod 700 "$dir"
 	if [ ! -f "$dir/PG_VERSION" ]; then
-		as_pg "$bin/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 --no-locale >"$dir.init.log" 2>&1 ||
+		as_pg "$bin/initdb" -D "$dir" -U postgres --auth-local=trust --auth-host="${PG_AUTH_HOST:-trust}" -E UTF8 --no-locale >"$dir.init.log" 2>&1 ||
 			{ cat "$dir.init.log" >&2; exit 1; }
 	fi
 	if as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
@@ -73,6 +77,14 @@ start)
 		tail -n 20 "$dir/log" >&2 || true
 		exit 1
 	fi
+	;;
+psql)
+	port=${3:?port}
+	shift 3
+	bin=$(find_bin)
+	psql=$bin/psql
+	[ -x "$psql" ] || psql=$(command -v psql)
+	as_pg "$psql" -h "$dir" -p "$port" -U postgres -v ON_ERROR_STOP=1 -q "$@"
 	;;
 stop)
 	bin=$(find_bin)

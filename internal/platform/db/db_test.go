@@ -67,7 +67,9 @@ func TestQueryWithoutTenantSeesNoTenantRows(t *testing.T) {
 	if n := count(pool.Plain); n != 0 {
 		t.Errorf("without a tenant: %d client rows visible, want 0", n)
 	}
-	if n := count(func(ctx context.Context, fn func(pgx.Tx) error) error { return pool.Tx(ctx, uuid.Must(uuid.NewV7()), fn) }); n != 0 {
+	if n := count(func(ctx context.Context, fn func(pgx.Tx) error) error {
+		return pool.Tx(ctx, uuid.Must(uuid.NewV7()), fn)
+	}); n != 0 {
 		t.Errorf("other tenant: %d client rows visible, want 0", n)
 	}
 	if n := count(func(ctx context.Context, fn func(pgx.Tx) error) error { return pool.Tx(ctx, tenant, fn) }); n != 1 {

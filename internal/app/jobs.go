@@ -1,0 +1,33 @@
+package app
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/sslreseller/sslreseller/internal/platform/db"
+)
+
+// CleanupArgs is the hourly housekeeping job: idempotency records older than 24 hours.
+type CleanupArgs struct{}
+
+// Kind names the job.
+func (CleanupArgs) Kind() string { return "cleanup" }
+
+// InsertOpts keeps one pending cleanup at a time.
+func (CleanupArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 0}}
+}
+
+type cleanupWorker struct {
+	river.WorkerDefaults[CleanupArgs]
+	sys *db.System
+}
+
+func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) error {
+	return w.sys.Tx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`)
+		return err
+	})
+}
