@@ -33,6 +33,7 @@ type Server struct {
 	BillingKey string
 	AdminKey   string
 	Client     *http.Client
+	contract   *http.Client
 }
 
 // Options adjust the server.
