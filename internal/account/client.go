@@ -397,3 +397,12 @@ func (s *Store) SetClientPassword(ctx context.Context, tenantID, id uuid.UUID, p
 		return audit.Record(ctx, tx, tenantID, "client.password_set", "client", id.String(), nil)
 	})
 }
+
+// ClientTx returns a client inside the caller's transaction.
+func (s *Store) ClientTx(ctx context.Context, tx pgx.Tx, tenantID, id uuid.UUID) (*Client, error) {
+	c, err := getClient(ctx, tx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}

@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -23,10 +24,13 @@ import (
 
 	"github.com/sslreseller/sslreseller/api"
 	"github.com/sslreseller/sslreseller/internal/account"
+	"github.com/sslreseller/sslreseller/internal/catalog"
 	"github.com/sslreseller/sslreseller/internal/httpapi"
+	"github.com/sslreseller/sslreseller/internal/order"
 	"github.com/sslreseller/sslreseller/internal/platform/config"
 	"github.com/sslreseller/sslreseller/internal/platform/db"
 	"github.com/sslreseller/sslreseller/internal/platform/seal"
+	"github.com/sslreseller/sslreseller/internal/provider"
 	"github.com/sslreseller/sslreseller/internal/tenant"
 	"github.com/sslreseller/sslreseller/internal/webui"
 	"github.com/sslreseller/sslreseller/migrations"
@@ -34,22 +38,28 @@ import (
 
 // App is the running service.
 type App struct {
-	Config   *config.Config
-	Log      *zap.Logger
-	DB       *db.DB
-	System   *db.System
-	Sealer   *seal.Sealer
-	Tenants  *tenant.Store
-	Accounts *account.Store
-	Sessions *scs.SessionManager
-	River    *river.Client[pgx.Tx]
-	store    *pgxstore.PostgresStore
+	Config    *config.Config
+	Log       *zap.Logger
+	DB        *db.DB
+	System    *db.System
+	Sealer    *seal.Sealer
+	Tenants   *tenant.Store
+	Accounts  *account.Store
+	Registry  *provider.Registry
+	Providers *provider.Store
+	Catalog   *catalog.Store
+	Orders    *order.Service
+	Sessions  *scs.SessionManager
+	River     *river.Client[pgx.Tx]
+	store     *pgxstore.PostgresStore
 }
 
 // Options change how New builds the app.
 type Options struct {
 	// Workers starts River's job workers.
 	Workers bool
+	// Now is the clock (time.Now when nil); tests inject one.
+	Now func() time.Time
 }
 
 // New connects to the database and builds every part.
@@ -77,6 +87,15 @@ func New(ctx context.Context, cfg *config.Config, log *zap.Logger, opts Options)
 		Tenants: tenant.NewStore(d),
 	}
 	a.Accounts = account.NewStore(d, a.System, account.Hasher{MemoryKiB: cfg.Auth.Argon2MemoryKiB, Iterations: cfg.Auth.Argon2Iterations})
+	a.Registry = registry()
+	a.Providers = provider.NewStore(d, sealer, a.Registry, provider.StoreOptions{AllowCustomEndpoints: cfg.Providers.AllowCustomEndpoints, Now: opts.Now})
+	a.Catalog = catalog.NewStore(d, a.Providers)
+	rawKey, _ := base64.StdEncoding.DecodeString(cfg.Crypto.Key)
+	a.Orders = order.NewService(order.Deps{DB: d, System: a.System, Providers: a.Providers, Catalog: a.Catalog,
+		Accounts: a.Accounts, Tenants: a.Tenants, Sealer: sealer, Tokens: order.NewTokens(rawKey), Log: log, Now: opts.Now},
+		order.Config{BaseURL: cfg.HTTP.BaseURL, FirstCheck: cfg.Poller.FirstCheck, InitialInterval: cfg.Poller.InitialInterval,
+			MaxInterval: cfg.Poller.MaxInterval, MaxPendingAge: cfg.Poller.MaxPendingAge, SubmitLease: cfg.Poller.SubmitLease,
+			ConfigureLinkTTL: cfg.Orders.ConfigureLinkTTL, ReissueBefore: cfg.Orders.ReissueBefore})
 
 	a.store = pgxstore.NewWithCleanupInterval(d.Pool, 10*time.Minute)
 	sm := scs.New()
@@ -96,12 +115,18 @@ func New(ctx context.Context, cfg *config.Config, log *zap.Logger, opts Options)
 		return nil, err
 	}
 	a.River = rc
+	a.Orders.SetRiver(rc)
 	return a, nil
 }
 
 func (a *App) newRiver(work bool) (*river.Client[pgx.Tx], error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &cleanupWorker{sys: a.System})
+	river.AddWorker(workers, &catalog.SyncWorker{Store: a.Catalog})
+	river.AddWorker(workers, &catalog.SyncAllWorker{System: a.System})
+	river.AddWorker(workers, &order.SubmitWorker{Service: a.Orders})
+	river.AddWorker(workers, &order.PollWorker{Service: a.Orders})
+	river.AddWorker(workers, &order.SweepWorker{Service: a.Orders})
 	cfg := &river.Config{
 		Logger:  slog.New(zapslog.NewHandler(a.Log.Core(), zapslog.WithName("river"))),
 		Workers: workers,
@@ -111,6 +136,12 @@ func (a *App) newRiver(work bool) (*river.Client[pgx.Tx], error) {
 		cfg.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return CleanupArgs{}, nil
+			}, &river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+				return catalog.SyncAllArgs{}, nil
+			}, nil),
+			river.NewPeriodicJob(river.PeriodicInterval(order.SweepInterval), func() (river.JobArgs, *river.InsertOpts) {
+				return order.SweepArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
 		}
 	}
@@ -145,7 +176,7 @@ func (a *App) CheckSchema(ctx context.Context) error {
 // Handler is the whole HTTP surface.
 func (a *App) Handler() http.Handler {
 	apiHandler := httpapi.New(httpapi.Deps{
-		DB: a.DB, Accounts: a.Accounts, Log: a.Log, OpenAPI: api.Spec,
+		DB: a.DB, Accounts: a.Accounts, Providers: a.Providers, Catalog: a.Catalog, Orders: a.Orders, Log: a.Log, OpenAPI: api.Spec,
 		OnTenant: func(r *http.Request, id uuid.UUID) { setLogTenant(r, id) },
 	})
 	ui := webui.New(webui.Deps{

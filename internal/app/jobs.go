@@ -15,11 +15,6 @@ type CleanupArgs struct{}
 // Kind names the job.
 func (CleanupArgs) Kind() string { return "cleanup" }
 
-// InsertOpts keeps one pending cleanup at a time.
-func (CleanupArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 0}}
-}
-
 type cleanupWorker struct {
 	river.WorkerDefaults[CleanupArgs]
 	sys *db.System

@@ -18,27 +18,36 @@ import (
 
 	"github.com/sslreseller/sslreseller/internal/account"
 	"github.com/sslreseller/sslreseller/internal/audit"
+	"github.com/sslreseller/sslreseller/internal/catalog"
+	"github.com/sslreseller/sslreseller/internal/order"
 	"github.com/sslreseller/sslreseller/internal/platform/db"
 	"github.com/sslreseller/sslreseller/internal/platform/errs"
+	"github.com/sslreseller/sslreseller/internal/provider"
 )
 
 // Deps are what the API needs.
 type Deps struct {
-	DB       *db.DB
-	Accounts *account.Store
-	Log      *zap.Logger
-	OpenAPI  []byte
+	DB        *db.DB
+	Accounts  *account.Store
+	Providers *provider.Store
+	Catalog   *catalog.Store
+	Orders    *order.Service
+	Log       *zap.Logger
+	OpenAPI   []byte
 	// OnTenant is told the tenant of an authenticated request (for the access log).
 	OnTenant func(r *http.Request, tenantID uuid.UUID)
 }
 
 // API serves /api/v1.
 type API struct {
-	db       *db.DB
-	accounts *account.Store
-	log      *zap.Logger
-	openapi  []byte
-	onTenant func(*http.Request, uuid.UUID)
+	db        *db.DB
+	accounts  *account.Store
+	providers *provider.Store
+	catalog   *catalog.Store
+	orders    *order.Service
+	log       *zap.Logger
+	openapi   []byte
+	onTenant  func(*http.Request, uuid.UUID)
 }
 
 // New builds the API.
@@ -47,7 +56,7 @@ func New(d Deps) *API {
 	if on == nil {
 		on = func(*http.Request, uuid.UUID) {}
 	}
-	return &API{db: d.DB, accounts: d.Accounts, log: d.Log, openapi: d.OpenAPI, onTenant: on}
+	return &API{db: d.DB, accounts: d.Accounts, providers: d.Providers, catalog: d.Catalog, orders: d.Orders, log: d.Log, openapi: d.OpenAPI, onTenant: on}
 }
 
 // Routes returns the handler for everything under /api/v1.
@@ -67,6 +76,8 @@ func (a *API) Routes() http.Handler {
 			r.Get("/{id}", a.getClient)
 			r.Patch("/{id}", a.patchClient)
 		})
+		a.catalogRoutes(r)
+		a.orderRoutes(r)
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		a.writeProblem(w, r, errs.New(errs.NotFound, "no such API resource: %s", r.URL.Path))
@@ -299,6 +310,10 @@ func pathID(r *http.Request, what string) (uuid.UUID, error) {
 	}
 	return id, nil
 }
+
+func encodeCursor(id uuid.UUID) string { return account.EncodeCursor(id) }
+
+func decodeCursor(c string) (uuid.UUID, error) { return account.DecodeCursor(c) }
 
 func pageOf(r *http.Request) (account.Page, error) {
 	p := account.Page{Cursor: r.URL.Query().Get("cursor")}

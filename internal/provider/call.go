@@ -28,7 +28,7 @@ type Recorder func(ctx context.Context, c Call)
 func NopRecorder(context.Context, Call) {}
 
 // Redacted is what secrets are replaced with.
-const Redacted = "[redacted]"
+const Redacted = "REDACTED"
 
 // RedactForm returns the form encoded with the values of the named keys (case-insensitive)
 // replaced, for the call log.

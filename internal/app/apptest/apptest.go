@@ -40,6 +40,10 @@ type Server struct {
 type Options struct {
 	// Logger receives the service's logs; zaptest's when nil.
 	Logger *zap.Logger
+	// Now is the service's clock; time.Now when nil.
+	Now func() time.Time
+	// Configure changes the configuration before the service starts.
+	Configure func(*config.Config)
 }
 
 // New starts a server and stops it when the test ends.
@@ -67,6 +71,11 @@ func New(tb testing.TB, opts ...Options) *Server {
 	cfg.Auth.Argon2MemoryKiB, cfg.Auth.Argon2Iterations = 64, 1
 	cfg.Providers.AllowCustomEndpoints, cfg.Webhooks.AllowPrivateTargets = true, true
 	cfg.Worker.Concurrency = 4
+	cfg.Poller.FirstCheck, cfg.Poller.InitialInterval, cfg.Poller.MaxInterval = 200*time.Millisecond, 300*time.Millisecond, time.Second
+	cfg.Poller.SubmitLease = 3 * time.Second
+	if o.Configure != nil {
+		o.Configure(cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		tb.Fatal(err)
 	}
@@ -75,7 +84,7 @@ func New(tb testing.TB, opts ...Options) *Server {
 		log = zaptest.NewLogger(tb, zaptest.Level(zap.WarnLevel))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, log, app.Options{Workers: true})
+	a, err := app.New(ctx, cfg, log, app.Options{Workers: true, Now: o.Now})
 	if err != nil {
 		cancel()
 		tb.Fatal(err)

@@ -27,6 +27,23 @@ type Config struct {
 	Providers Providers `mapstructure:"providers"`
 	Webhooks  Webhooks  `mapstructure:"webhooks"`
 	Worker    Worker    `mapstructure:"worker"`
+	Poller    Poller    `mapstructure:"poller"`
+	Orders    Orders    `mapstructure:"orders"`
+}
+
+// Poller holds the validation poller's schedule.
+type Poller struct {
+	FirstCheck      time.Duration `mapstructure:"first_check"`
+	InitialInterval time.Duration `mapstructure:"initial_interval"`
+	MaxInterval     time.Duration `mapstructure:"max_interval"`
+	MaxPendingAge   time.Duration `mapstructure:"max_pending_age"`
+	SubmitLease     time.Duration `mapstructure:"submit_lease"`
+}
+
+// Orders holds order settings.
+type Orders struct {
+	ConfigureLinkTTL time.Duration `mapstructure:"configure_link_ttl"`
+	ReissueBefore    time.Duration `mapstructure:"reissue_before"`
 }
 
 // Database holds the connection settings.
@@ -101,6 +118,13 @@ var defaults = map[string]any{
 	"providers.allow_custom_endpoints": false,
 	"webhooks.allow_private_targets":   false,
 	"worker.concurrency":               20,
+	"poller.first_check":               "30s",
+	"poller.initial_interval":          "5m",
+	"poller.max_interval":              "4h",
+	"poller.max_pending_age":           "720h",
+	"poller.submit_lease":              "2m",
+	"orders.configure_link_ttl":        "336h",
+	"orders.reissue_before":            "720h",
 }
 
 // Keys returns every configuration key, sorted.
@@ -156,7 +180,8 @@ func (c *Config) Validate() error {
 	bad := func(key, format string, args ...any) error {
 		return fmt.Errorf("config: %s (env SSLR_%s): %s", key, strings.ToUpper(strings.ReplaceAll(key, ".", "_")), fmt.Sprintf(format, args...))
 	}
-	for key, u := range map[string]string{"database.url": c.Database.URL, "database.migrate_url": c.Database.MigrateURL} {
+	for _, kv := range []struct{ key, u string }{{"database.url", c.Database.URL}, {"database.migrate_url", c.Database.MigrateURL}} {
+		key, u := kv.key, kv.u
 		if u == "" {
 			continue
 		}
@@ -205,6 +230,20 @@ func (c *Config) Validate() error {
 	}
 	if c.Auth.LoginAttempts < 1 || c.Auth.LoginWindow <= 0 {
 		return bad("auth.login_attempts", "needs at least 1 attempt in a positive auth.login_window")
+	}
+	for _, kv := range []struct {
+		key string
+		d   time.Duration
+	}{{"poller.first_check", c.Poller.FirstCheck}, {"poller.initial_interval", c.Poller.InitialInterval},
+		{"poller.max_interval", c.Poller.MaxInterval}, {"poller.max_pending_age", c.Poller.MaxPendingAge},
+		{"poller.submit_lease", c.Poller.SubmitLease}, {"orders.configure_link_ttl", c.Orders.ConfigureLinkTTL},
+		{"orders.reissue_before", c.Orders.ReissueBefore}} {
+		if kv.d <= 0 {
+			return bad(kv.key, "must be a positive duration such as 30s, 5m or 4h")
+		}
+	}
+	if c.Poller.MaxInterval < c.Poller.InitialInterval {
+		return bad("poller.max_interval", "must not be shorter than poller.initial_interval")
 	}
 	if c.Worker.Concurrency < 1 {
 		return bad("worker.concurrency", "must be at least 1")
@@ -271,6 +310,13 @@ func (c *Config) Masked() map[string]any {
 		"providers.allow_custom_endpoints": c.Providers.AllowCustomEndpoints,
 		"webhooks.allow_private_targets":   c.Webhooks.AllowPrivateTargets,
 		"worker.concurrency":               c.Worker.Concurrency,
+		"poller.first_check":               c.Poller.FirstCheck.String(),
+		"poller.initial_interval":          c.Poller.InitialInterval.String(),
+		"poller.max_interval":              c.Poller.MaxInterval.String(),
+		"poller.max_pending_age":           c.Poller.MaxPendingAge.String(),
+		"poller.submit_lease":              c.Poller.SubmitLease.String(),
+		"orders.configure_link_ttl":        c.Orders.ConfigureLinkTTL.String(),
+		"orders.reissue_before":            c.Orders.ReissueBefore.String(),
 	}
 }
 

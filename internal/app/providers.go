@@ -1,0 +1,11 @@
+package app
+
+import (
+	"github.com/sslreseller/sslreseller/internal/provider"
+	"github.com/sslreseller/sslreseller/internal/provider/sandbox"
+)
+
+// registry lists the providers of this build.
+func registry() *provider.Registry {
+	return provider.NewRegistry(sandbox.Spec())
+}
