@@ -97,7 +97,8 @@ func New(ctx context.Context, cfg *config.Config, log *zap.Logger, opts Options)
 			MaxInterval: cfg.Poller.MaxInterval, MaxPendingAge: cfg.Poller.MaxPendingAge, SubmitLease: cfg.Poller.SubmitLease,
 			ConfigureLinkTTL: cfg.Orders.ConfigureLinkTTL, ReissueBefore: cfg.Orders.ReissueBefore})
 
-	a.store = pgxstore.NewWithCleanupInterval(d.Pool, 10*time.Minute)
+	// Expired sessions are deleted by the hourly cleanup job, not by a goroutine of the store.
+	a.store = pgxstore.NewWithCleanupInterval(d.Pool, 0)
 	sm := scs.New()
 	sm.Store = a.store
 	sm.Lifetime = cfg.Auth.SessionLifetime
@@ -180,7 +181,8 @@ func (a *App) Handler() http.Handler {
 		OnTenant: func(r *http.Request, id uuid.UUID) { setLogTenant(r, id) },
 	})
 	ui := webui.New(webui.Deps{
-		Tenants: a.Tenants, Accounts: a.Accounts, Sessions: a.Sessions, Log: a.Log,
+		Tenants: a.Tenants, Accounts: a.Accounts, Providers: a.Providers, Catalog: a.Catalog, Orders: a.Orders,
+		Sessions: a.Sessions, Log: a.Log,
 		BaseURL: a.Config.HTTP.BaseURL, LoginAttempts: a.Config.Auth.LoginAttempts, LoginWindow: a.Config.Auth.LoginWindow,
 		OnTenant: func(r *http.Request, id uuid.UUID) { setLogTenant(r, id) },
 	})
@@ -252,8 +254,5 @@ func (a *App) stopWorkers(ctx context.Context) {
 
 // Close releases the pool and the session cleanup.
 func (a *App) Close() {
-	if a.store != nil {
-		a.store.StopCleanup()
-	}
 	a.DB.Close()
 }

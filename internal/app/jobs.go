@@ -9,7 +9,8 @@ import (
 	"github.com/sslreseller/sslreseller/internal/platform/db"
 )
 
-// CleanupArgs is the hourly housekeeping job: idempotency records older than 24 hours.
+// CleanupArgs is the hourly housekeeping job: idempotency records older than 24 hours, expired UI
+// sessions and expired provider leases.
 type CleanupArgs struct{}
 
 // Kind names the job.
@@ -22,7 +23,15 @@ type cleanupWorker struct {
 
 func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) error {
 	return w.sys.Tx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`)
-		return err
+		for _, q := range []string{
+			`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`,
+			`DELETE FROM sessions WHERE expiry < now()`,
+			`DELETE FROM provider_leases WHERE expires_at < now() - interval '1 hour'`,
+		} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

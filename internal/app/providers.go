@@ -7,5 +7,10 @@ import (
 
 // registry lists the providers of this build.
 func registry() *provider.Registry {
-	return provider.NewRegistry(sandbox.Spec())
+	return provider.NewRegistry(
+		sandbox.Spec(),
+		// enom.Spec(),
+		// hexonet.Spec(),
+		// sectigo.Spec(),
+	)
 }

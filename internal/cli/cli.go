@@ -43,6 +43,7 @@ Usage:
   sslreseller user reset-password --tenant S --email E                                (password on stdin)
   sslreseller apikey create --tenant S --name N --scope billing|admin                 (prints the key once)
   sslreseller demo                                 seed the demo tenant once (used by make run)
+  sslreseller simulate enom|hexonet|sectigo [--addr 127.0.0.1:PORT]   serve a provider simulator
 
 Every command takes --config FILE (or SSLR_CONFIG); every key can be set as SSLR_<KEY>, see
 configs/config.example.yaml.
@@ -81,6 +82,8 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = e.apikey(args[1:])
 	case "demo":
 		err = e.demo(args[1:])
+	case "simulate":
+		err = e.simulate(args[1:])
 	default:
 		fmt.Fprintf(stderr, "sslreseller: unknown command %q\n\n%s", args[0], usage)
 		return 2

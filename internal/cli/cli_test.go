@@ -2,11 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/sslreseller/sslreseller/internal/platform/db"
 	"github.com/sslreseller/sslreseller/internal/platform/testdb"
@@ -141,10 +144,28 @@ func TestInvalidConfigIsOneLine(t *testing.T) {
 }
 
 func TestDemoSeedsOnce(t *testing.T) {
-	setup(t, true)
+	d := setup(t, true)
 	first := run("", "demo")
 	if first.code != 0 || !strings.Contains(first.stdout, "owner@demo.test") || !strings.Contains(first.stdout, "sslr_") || !strings.Contains(first.stdout, "/t/demo/admin") {
 		t.Fatalf("first demo: %+v", first)
+	}
+	// The demo tenant can sell at once: a sandbox account and its imported products.
+	conn, err := pgx.Connect(context.Background(), d.AdminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var accounts, products int
+	if err := conn.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM provider_accounts WHERE provider = 'sandbox'),
+		(SELECT count(*) FROM products WHERE visible)`).Scan(&accounts, &products); err != nil {
+		t.Fatal(err)
+	}
+	if accounts != 1 || products < 5 {
+		t.Fatalf("demo catalogue: %d sandbox accounts, %d products", accounts, products)
+	}
+	out := run("", "tenant", "list")
+	if !strings.Contains(out.stdout, "demo") {
+		t.Fatalf("tenant list: %+v", out)
 	}
 	second := run("", "demo")
 	if second.code != 0 || strings.Contains(second.stdout, "sslr_") || !strings.Contains(second.stdout, "reset-password") {

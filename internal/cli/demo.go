@@ -1,11 +1,18 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"github.com/sslreseller/sslreseller/internal/account"
+	"github.com/sslreseller/sslreseller/internal/app"
+	"github.com/sslreseller/sslreseller/internal/catalog"
+	"github.com/sslreseller/sslreseller/internal/money"
 	"github.com/sslreseller/sslreseller/internal/platform/errs"
+	"github.com/sslreseller/sslreseller/internal/provider"
 	"github.com/sslreseller/sslreseller/internal/tenant"
 )
 
@@ -54,6 +61,9 @@ func (e *env) demo(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := seedCatalog(ctx, a, t.ID); err != nil {
+		return fmt.Errorf("demo catalogue: %w", err)
+	}
 	fmt.Fprintf(e.stdout, `
   sslreseller is running at %[1]s with a demo tenant.
 
@@ -68,4 +78,28 @@ func (e *env) demo(args []string) error {
 
 `, base, t.Slug, email, pw, key)
 	return nil
+}
+
+// seedCatalog connects the built-in sandbox CA and imports its catalogue at a 30% margin, so the demo
+// can sell certificates at once.
+func seedCatalog(ctx context.Context, a *app.App, tenantID uuid.UUID) error {
+	acct, err := a.Providers.Create(ctx, tenantID, provider.AccountInput{Provider: "sandbox", Name: "Sandbox CA",
+		Environment: provider.EnvTest, Settings: map[string]string{"approve_after": "20s"}})
+	if err != nil {
+		return err
+	}
+	if _, err := a.Catalog.Sync(ctx, tenantID, acct.ID); err != nil {
+		return err
+	}
+	items, err := a.Catalog.Items(ctx, tenantID, acct.ID)
+	if err != nil {
+		return err
+	}
+	codes := make([]string, 0, len(items))
+	for _, it := range items {
+		codes = append(codes, it.Code)
+	}
+	_, err = a.Catalog.Import(ctx, tenantID, catalog.ImportInput{ProviderAccountID: acct.ID, Items: codes, Group: "SSL Certificates",
+		Pricing: catalog.Pricing{MarginBps: 3000, Rounding: money.RoundX99, Currencies: []string{"USD"}}})
+	return err
 }

@@ -38,6 +38,9 @@ type browser struct {
 // chromiumPath finds Chromium: SSLR_CHROMIUM, /usr/bin/chromium, or chromium on PATH.
 func chromiumPath() string {
 	if p := os.Getenv("SSLR_CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return ""
+		}
 		return p
 	}
 	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
@@ -56,11 +59,11 @@ func requireChromium(t *testing.T) string {
 	t.Helper()
 	p := chromiumPath()
 	if p == "" {
-		msg := "Chromium not found (set SSLR_CHROMIUM or run `apt-get install -y chromium`): skipping browser tests"
+		msg := "Chromium not found (set SSLR_CHROMIUM or run `apt-get install -y chromium`)"
 		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
+			t.Fatal(msg + ": browser tests cannot run with CI=true")
 		}
-		t.Skip(msg)
+		t.Skip(msg + ": skipping browser tests")
 	}
 	return p
 }

@@ -114,6 +114,9 @@ func (s *Service) ApproverEmails(ctx context.Context, tenantID, orderID uuid.UUI
 	if err != nil {
 		return nil, provider.ToErrs(err)
 	}
+	if list == nil {
+		list = []string{}
+	}
 	return list, nil
 }
 

@@ -62,6 +62,9 @@ type Spec struct {
 	Init func(ctx context.Context, acct Account, now time.Time) ([]byte, error)
 	// CheckSettings validates settings beyond their presence.
 	CheckSettings func(settings map[string]string) error
+	// RatePerMinute and MaxConcurrency are the limits new accounts start with (120 and 4 when zero).
+	RatePerMinute  int
+	MaxConcurrency int
 }
 
 // Registry holds the providers by name.

@@ -209,11 +209,18 @@ func (s *Store) Create(ctx context.Context, tenantID uuid.UUID, in AccountInput)
 	}
 	raw, _ := json.Marshal(settings)
 	err = s.db.Tx(ctx, tenantID, func(tx pgx.Tx) error {
+		rate, conc := spec.RatePerMinute, spec.MaxConcurrency
+		if rate == 0 {
+			rate = 120
+		}
+		if conc == 0 {
+			conc = 4
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO provider_accounts (tenant_id, id, provider, name, environment, endpoint,
-			credentials_sealed, credential_keys, settings, state_sealed, min_poll_seconds)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			credentials_sealed, credential_keys, settings, state_sealed, min_poll_seconds, rate_per_minute, max_concurrency)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			tenantID, id, spec.Name, strings.TrimSpace(in.Name), in.Environment, in.Endpoint, credSealed, keys, raw, stateSealed,
-			int(spec.Capabilities.MinPoll/time.Second))
+			int(spec.Capabilities.MinPoll/time.Second), rate, conc)
 		if _, dup := db.UniqueViolation(err); dup {
 			return errs.Field("name", "an account named %q exists already", in.Name)
 		}
@@ -288,6 +295,9 @@ const accountColumns = `id, provider, name, environment, endpoint, credentials_s
 
 func (s *Store) view(r *accountRow) *AccountView {
 	spec, _ := s.reg.Get(r.Provider)
+	if spec.Capabilities.DCVMethods == nil {
+		spec.Capabilities.DCVMethods = []string{}
+	}
 	return &AccountView{ID: r.ID, Provider: r.Provider, Name: r.Name, Environment: r.Environment, Endpoint: r.Endpoint,
 		CredentialsSet: r.CredentialKeys, Settings: r.Settings, Capabilities: spec.Capabilities,
 		RatePerMinute: r.RatePerMinute, MaxConcurrency: r.MaxConcurrency,

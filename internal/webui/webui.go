@@ -12,14 +12,20 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sslreseller/sslreseller/internal/account"
+	"github.com/sslreseller/sslreseller/internal/catalog"
+	"github.com/sslreseller/sslreseller/internal/order"
+	"github.com/sslreseller/sslreseller/internal/provider"
 	"github.com/sslreseller/sslreseller/internal/tenant"
 	"github.com/sslreseller/sslreseller/web"
 )
 
 // Deps are what the pages need.
 type Deps struct {
-	Tenants  *tenant.Store
-	Accounts *account.Store
+	Tenants   *tenant.Store
+	Accounts  *account.Store
+	Providers *provider.Store
+	Catalog   *catalog.Store
+	Orders    *order.Service
 	// Sessions keeps sign-in state; Routes wraps every page in its LoadAndSave.
 	Sessions *scs.SessionManager
 	Log      *zap.Logger
@@ -131,6 +137,9 @@ func (u *UI) tenantRoutes(r chi.Router) {
 				r.Post("/api-keys/{id}/revoke", u.revokeAPIKey)
 			})
 
+			u.catalogRoutes(r)
+			u.orderRoutes(r)
+
 			r.Get("/staff", u.listStaff)
 			r.Group(func(r chi.Router) {
 				r.Use(u.requireCan("staff", "Only owners can add staff users or change their roles."))
@@ -145,9 +154,12 @@ func (u *UI) tenantRoutes(r chi.Router) {
 		r.Get("/login", u.clientLoginForm)
 		r.Post("/login", u.clientLogin)
 		r.Post("/logout", u.clientLogout)
+		// A configuration link opens one order by its token, without a login.
+		r.Route("/o/{token}", u.portalTokenRoutes)
 		r.Group(func(r chi.Router) {
 			r.Use(u.requireClient)
 			r.Get("/", u.portalHome)
+			u.portalOrderRoutes(r)
 		})
 	})
 }

@@ -79,9 +79,13 @@ func (c *contractTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		Request: req.Clone(req.Context()), PathParams: params, Route: route,
 		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
 	}
-	in.Request.Body = io.NopCloser(bytes.NewReader(reqBody))
+	if req.Body != nil {
+		in.Request.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
 	requestValid := openapi3filter.ValidateRequest(req.Context(), in) == nil
-	req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	if req.Body != nil {
+		req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
 	resp, err := c.next.RoundTrip(req)
 	if err != nil {
 		return resp, err

@@ -447,7 +447,11 @@ func readDomainList(n *node) []string {
 		})
 		return out
 	}
-	return strings.FieldsFunc(n.value(), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' })
+	out = strings.FieldsFunc(n.value(), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' })
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // readContact reads the <Type>FName, <Type>LName, … fields of one contact.

@@ -18,7 +18,9 @@ import (
 )
 
 // at is a UTC time.
-func at(y int, m time.Month, d, hh, mm, ss int) time.Time { return time.Date(y, m, d, hh, mm, ss, 0, time.UTC) }
+func at(y int, m time.Month, d, hh, mm, ss int) time.Time {
+	return time.Date(y, m, d, hh, mm, ss, 0, time.UTC)
+}
 
 // today is the date the tests start on: issuance on it is capped at 200 days.
 var today = at(2026, time.November, 22, 9, 0, 0)

@@ -137,8 +137,8 @@ func CheckSettings(m map[string]string) error {
 // returns it marshalled, private keys included, for the framework to seal and store as Account.State.
 func Init(_ context.Context, acct provider.Account, now time.Time) ([]byte, error) {
 	name := strings.TrimSpace(acct.Name)
-	if max := maxRootNameLen - len(" Sandbox Root"); len(name) > max {
-		name = strings.TrimSpace(truncate(name, max))
+	if limit := maxRootNameLen - len(" Sandbox Root"); len(name) > limit {
+		name = strings.TrimSpace(truncate(name, limit))
 	}
 	ca, err := pki.NewCA(strings.TrimSpace(name+" Sandbox Root"), now)
 	if err != nil {
