@@ -68,7 +68,7 @@ func (a *API) Routes() http.Handler {
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(a.authenticate)
-		r.Use(a.idempotency(nil))
+		r.Use(a.idempotency)
 		r.Route("/clients", func(r chi.Router) {
 			r.Use(a.requireScope(account.ScopeBilling))
 			r.Get("/", a.listClients)
@@ -143,56 +143,54 @@ func (a *API) requireScope(scope string) func(http.Handler) http.Handler {
 	}
 }
 
-// idempotency honours Idempotency-Key on every POST (required where the pattern is in required):
-// the same key with the same JSON replays the first 2xx answer with Idempotent-Replayed: true; a
+// idempotency honours Idempotency-Key on every POST (and requires it where requiredFor says so): the
+// same key with the same JSON replays the first 2xx answer with Idempotent-Replayed: true; a
 // different body is a 409 idempotency_conflict. Keys are scoped to the tenant and kept 24 hours.
-func (a *API) idempotency(required map[string]bool) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodPost {
-				next.ServeHTTP(w, r)
+func (a *API) idempotency(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key := r.Header.Get("Idempotency-Key")
+		if key == "" {
+			if requiredFor(r) {
+				a.writeProblem(w, r, errs.Field("Idempotency-Key", "header is required on this request"))
 				return
 			}
-			key := r.Header.Get("Idempotency-Key")
-			if key == "" {
-				if required[r.URL.Path] || requiredFor(r) {
-					a.writeProblem(w, r, errs.Field("Idempotency-Key", "header is required on this request"))
-					return
-				}
-				next.ServeHTTP(w, r)
-				return
+			next.ServeHTTP(w, r)
+			return
+		}
+		if len(key) > 255 {
+			a.writeProblem(w, r, errs.Field("Idempotency-Key", "must be at most 255 characters"))
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			a.writeProblem(w, r, decodeError(err))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		hash := requestHash(r, body)
+		tenantID := tenantOf(r)
+		replay, err := a.reserveKey(r.Context(), tenantID, key, hash)
+		if err != nil {
+			a.writeProblem(w, r, err)
+			return
+		}
+		if replay != nil {
+			for k, v := range replay.headers {
+				w.Header().Set(k, v)
 			}
-			if len(key) > 255 {
-				a.writeProblem(w, r, errs.Field("Idempotency-Key", "must be at most 255 characters"))
-				return
-			}
-			body, err := io.ReadAll(r.Body)
-			if err != nil {
-				a.writeProblem(w, r, decodeError(err))
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			hash := requestHash(r, body)
-			tenantID := tenantOf(r)
-			replay, err := a.reserveKey(r.Context(), tenantID, key, hash)
-			if err != nil {
-				a.writeProblem(w, r, err)
-				return
-			}
-			if replay != nil {
-				for k, v := range replay.headers {
-					w.Header().Set(k, v)
-				}
-				w.Header().Set("Idempotent-Replayed", "true")
-				w.WriteHeader(replay.status)
-				_, _ = w.Write(replay.body)
-				return
-			}
-			rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-			next.ServeHTTP(rec, r)
-			a.finishKey(r.Context(), tenantID, key, rec)
-		})
-	}
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.WriteHeader(replay.status)
+			_, _ = w.Write(replay.body)
+			return
+		}
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		a.finishKey(r.Context(), tenantID, key, rec)
+	})
 }
 
 // requiredFor lists the requests where the key is mandatory.

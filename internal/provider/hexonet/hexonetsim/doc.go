@@ -17,6 +17,8 @@
 //	reject.example.com       the order fails (STATUS FAILED) when it would have been issued
 //	polls5.example.com       issued on the 5th StatusSSLCert poll (polls0: at once); default 2
 //	slow.example.com         every answer about the name waits Options.SlowDelay (default 3s)
+//	late.example.com         CreateSSLCert buys at once and answers after Options.SlowDelay: a client
+//	                         that gives up (or dies) meanwhile has still bought; QuerySSLCertList finds it
 //	unavailable.example.com  the first CreateSSLCert answers HTTP 503; nothing is bought
 //	malformed.example.com    the first CreateSSLCert answers a truncated body; nothing is bought
 //	lost.example.com         the first CreateSSLCert buys the certificate but answers HTTP 502 (the

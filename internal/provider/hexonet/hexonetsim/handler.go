@@ -24,6 +24,7 @@ const (
 	temporary           // 421; nothing happens
 	damaged             // a truncated body; nothing happens
 	lost                // processed, then HTTP 502: the answer is lost
+	late                // processed at once, then the answer waits: a client that gives up has still bought
 )
 
 func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -67,6 +68,10 @@ func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep := s.handle(c, remoteIP(r))
+	if out == late {
+		// The order is placed; the answer comes late, whether or not the client still waits.
+		time.Sleep(s.lateDelay())
+	}
 	if out == lost && rep.code == 200 {
 		http.Error(w, "bad gateway", http.StatusBadGateway)
 		return
@@ -120,6 +125,8 @@ func (s *Sim) plan(c call) (outcome, time.Duration) {
 			continue
 		}
 		switch {
+		case st.late:
+			out = late
 		case st.failCreates > 0:
 			st.failCreates--
 			out = unavailable
@@ -179,4 +186,11 @@ func (s *Sim) handle(c call, ip string) *reply {
 		return errReply(531, "IP address "+ip+" is not allowed for user "+a.login)
 	}
 	return s.dispatch(w, a, c)
+}
+
+// lateDelay is how long late answers wait.
+func (s *Sim) lateDelay() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.slowDelay
 }

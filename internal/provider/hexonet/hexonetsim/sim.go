@@ -280,6 +280,7 @@ type nameState struct {
 	pollsToIssue *int
 	reject       string
 	slow         time.Duration
+	late         bool // CreateSSLCert is carried out at once, its answer waits SlowDelay
 	noCredit     bool
 	// Counters of CreateSSLCert calls still to fail in each way.
 	failCreates, malformCreates, loseCreates int
@@ -294,6 +295,8 @@ func conventions(name string) *nameState {
 		st.reject = "Rejected by the certificate authority (simulated)"
 	case label == "slow":
 		st.slow = -1 // the simulator's SlowDelay
+	case label == "late":
+		st.late = true
 	case label == "unavailable":
 		st.failCreates = 1
 	case label == "malformed":
