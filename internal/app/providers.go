@@ -2,7 +2,9 @@ package app
 
 import (
 	"github.com/sslreseller/sslreseller/internal/provider"
+	"github.com/sslreseller/sslreseller/internal/provider/hexonet"
 	"github.com/sslreseller/sslreseller/internal/provider/sandbox"
+	"github.com/sslreseller/sslreseller/internal/provider/sectigo"
 )
 
 // registry lists the providers of this build.
@@ -10,7 +12,7 @@ func registry() *provider.Registry {
 	return provider.NewRegistry(
 		sandbox.Spec(),
 		// enom.Spec(),
-		// hexonet.Spec(),
-		// sectigo.Spec(),
+		hexonet.Spec(),
+		sectigo.Spec(),
 	)
 }

@@ -78,6 +78,7 @@ func (a *API) Routes() http.Handler {
 		})
 		a.catalogRoutes(r)
 		a.orderRoutes(r)
+		a.notifyRoutes(r)
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		a.writeProblem(w, r, errs.New(errs.NotFound, "no such API resource: %s", r.URL.Path))

@@ -83,7 +83,7 @@ func (s *Service) simple(ctx context.Context, tenantID, orderID uuid.UUID, a Act
 		if err != nil {
 			return err
 		}
-		if err := setStatus(ctx, tx, tenantID, o, a, note); err != nil {
+		if err := s.setStatus(ctx, tx, tenantID, o, a, note); err != nil {
 			return err
 		}
 		v, err = s.viewTx(ctx, tx, tenantID, orderID)
@@ -158,7 +158,7 @@ func (s *Service) Cancel(ctx context.Context, tenantID, orderID uuid.UUID, reaso
 		if err != nil {
 			return err
 		}
-		if err := setStatus(ctx, tx, tenantID, o, ActCancel, note); err != nil {
+		if err := s.setStatus(ctx, tx, tenantID, o, ActCancel, note); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE orders SET refund_due = true WHERE tenant_id = $1 AND id = $2`, tenantID, orderID); err != nil {
@@ -205,7 +205,7 @@ func (s *Service) Revoke(ctx context.Context, tenantID, orderID uuid.UUID, reaso
 		if err != nil {
 			return err
 		}
-		if err := setStatus(ctx, tx, tenantID, o, ActRevoke, "revoked: "+reason); err != nil {
+		if err := s.setStatus(ctx, tx, tenantID, o, ActRevoke, "revoked: "+reason); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE issuances SET status = 'revoked', reason = $3, updated_at = now()
@@ -472,7 +472,7 @@ func (s *Service) Reset(ctx context.Context, tenantID, orderID uuid.UUID) (*View
 			return err
 		}
 		if o.Status == NeedsAttention {
-			if err := setStatus(ctx, tx, tenantID, o, ActResume, ""); err != nil {
+			if err := s.setStatus(ctx, tx, tenantID, o, ActResume, ""); err != nil {
 				return err
 			}
 		} else if err := recordEvent(ctx, tx, tenantID, o.ID, "order.reset", map[string]any{"issuance_id": is.ID}); err != nil {

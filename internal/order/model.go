@@ -151,8 +151,9 @@ func issuancesOf(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, orderIDs []
 	return out, nil
 }
 
-// setStatus moves the order with one checked transition.
-func setStatus(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, o *Order, a Action, note string) error {
+// setStatus moves the order with one checked transition, and tells the notifier in the same
+// transaction.
+func (s *Service) setStatus(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, o *Order, a Action, note string) error {
 	to, err := Next(o.Status, a)
 	if err != nil {
 		return err
@@ -163,7 +164,38 @@ func setStatus(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, o *Order, a A
 	}
 	from := o.Status
 	o.Status, o.StatusNote = to, note
-	return recordEvent(ctx, tx, tenantID, o.ID, "order."+string(a), map[string]any{"from": from, "to": to, "note": note})
+	if err := recordEvent(ctx, tx, tenantID, o.ID, "order."+string(a), map[string]any{"from": from, "to": to, "note": note}); err != nil {
+		return err
+	}
+	if typ := eventOf(a, to); typ != "" {
+		return s.notify(ctx, tx, tenantID, o.ID, typ)
+	}
+	return nil
+}
+
+// eventOf names the event a transition sends to billing systems and clients.
+func eventOf(a Action, to Status) string {
+	switch a {
+	case ActActivate:
+		return EventActivated
+	case ActSubmit:
+		return EventConfigured
+	case ActSubmitted:
+		return EventPendingValidation
+	case ActIssue:
+		return EventIssued
+	case ActReject:
+		return EventRejected
+	case ActCancel:
+		return EventCancelled
+	case ActRevoke:
+		return EventRevoked
+	case ActAttention:
+		return EventNeedsAttention
+	case ActExpire:
+		return EventExpired
+	}
+	return ""
 }
 
 // View is an order as the API returns it.

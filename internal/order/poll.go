@@ -166,10 +166,10 @@ func (s *Service) check(ctx context.Context, tenantID, issuanceID uuid.UUID, man
 				return err
 			}
 			if is.Kind == KindNew && Allowed(o.Status, ActReject) {
-				return setStatus(ctx, tx, tenantID, o, ActReject, reason)
+				return s.setStatus(ctx, tx, tenantID, o, ActReject, reason)
 			}
 			if is.Kind == KindNew && o.Status == NeedsAttention {
-				return setStatus(ctx, tx, tenantID, o, ActCancel, reason)
+				return s.setStatus(ctx, tx, tenantID, o, ActCancel, reason)
 			}
 			return recordEvent(ctx, tx, tenantID, o.ID, "issuance.rejected", map[string]any{"issuance_id": is.ID, "reason": reason})
 		default:
@@ -262,7 +262,15 @@ func (s *Service) finishIssue(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID
 		return err
 	}
 	if o.Status != Issued {
-		if err := setStatus(ctx, tx, tenantID, o, ActIssue, ""); err != nil {
+		if err := s.setStatus(ctx, tx, tenantID, o, ActIssue, ""); err != nil {
+			return err
+		}
+	} else {
+		event := EventReissued
+		if is.Kind == KindRenewal {
+			event = EventRenewed
+		}
+		if err := s.notify(ctx, tx, tenantID, o.ID, event); err != nil {
 			return err
 		}
 	}

@@ -47,6 +47,7 @@ type Service struct {
 	log       *zap.Logger
 	now       func() time.Time
 	cfg       Config
+	notifier  Notifier
 }
 
 // Deps are what the Service needs.
@@ -165,6 +166,9 @@ func (s *Service) Create(ctx context.Context, tenantID uuid.UUID, in CreateInput
 		}
 		if err := recordEvent(ctx, tx, tenantID, id, "order.created", map[string]any{"status": status, "product": p.Name,
 			"period_months": in.PeriodMonths, "price": price, "domains_count": in.DomainsCount, "billing_reference": in.BillingReference}); err != nil {
+			return err
+		}
+		if err := s.notify(ctx, tx, tenantID, id, EventCreated); err != nil {
 			return err
 		}
 		v, err = s.viewTx(ctx, tx, tenantID, id)

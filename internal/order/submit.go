@@ -55,11 +55,11 @@ func (s *Service) begin(ctx context.Context, tenantID, orderID uuid.UUID, kind s
 		switch kind {
 		case KindNew:
 			if o.Status == Rejected {
-				if err := setStatus(ctx, tx, tenantID, o, ActReconfigure, ""); err != nil {
+				if err := s.setStatus(ctx, tx, tenantID, o, ActReconfigure, ""); err != nil {
 					return err
 				}
 			}
-			if err := setStatus(ctx, tx, tenantID, o, ActSubmit, ""); err != nil {
+			if err := s.setStatus(ctx, tx, tenantID, o, ActSubmit, ""); err != nil {
 				return err
 			}
 		default:
@@ -221,7 +221,7 @@ func (s *Service) applySubmission(ctx context.Context, tx pgx.Tx, tenantID uuid.
 				return err
 			}
 			if is.Kind == KindNew {
-				return setStatus(ctx, tx, tenantID, o, ActSubmitInvalid, "the provider refused the request: "+msg)
+				return s.setStatus(ctx, tx, tenantID, o, ActSubmitInvalid, "the provider refused the request: "+msg)
 			}
 			return recordEvent(ctx, tx, tenantID, o.ID, "issuance.failed", map[string]any{"issuance_id": is.ID, "reason": msg})
 		case provider.Rejected:
@@ -230,7 +230,7 @@ func (s *Service) applySubmission(ctx context.Context, tx pgx.Tx, tenantID uuid.
 				return err
 			}
 			if is.Kind == KindNew {
-				return setStatus(ctx, tx, tenantID, o, ActReject, msg)
+				return s.setStatus(ctx, tx, tenantID, o, ActReject, msg)
 			}
 			return recordEvent(ctx, tx, tenantID, o.ID, "issuance.rejected", map[string]any{"issuance_id": is.ID, "reason": msg})
 		default:
@@ -254,7 +254,7 @@ func (s *Service) applySubmission(ctx context.Context, tx pgx.Tx, tenantID uuid.
 		return err
 	}
 	if is.Kind == KindNew && o.Status != PendingValidation {
-		if err := setStatus(ctx, tx, tenantID, o, ActSubmitted, ""); err != nil {
+		if err := s.setStatus(ctx, tx, tenantID, o, ActSubmitted, ""); err != nil {
 			return err
 		}
 	}
@@ -458,7 +458,7 @@ func (s *Service) attention(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, 
 		return err
 	}
 	if Allowed(o.Status, ActAttention) {
-		return setStatus(ctx, tx, tenantID, o, ActAttention, reason)
+		return s.setStatus(ctx, tx, tenantID, o, ActAttention, reason)
 	}
 	return recordEvent(ctx, tx, tenantID, o.ID, "issuance.needs_attention", map[string]any{"issuance_id": is.ID, "reason": reason})
 }

@@ -139,6 +139,7 @@ func (u *UI) tenantRoutes(r chi.Router) {
 
 			u.catalogRoutes(r)
 			u.orderRoutes(r)
+			u.notifyRoutes(r)
 
 			r.Get("/staff", u.listStaff)
 			r.Group(func(r chi.Router) {

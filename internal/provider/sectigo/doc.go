@@ -9,6 +9,10 @@
 // publishes no prices through the API, so costs are entered by the tenant), the HTTP-file and CNAME
 // domain-control tokens computed from a CSR, and CollectLimiter, the per-account guard that keeps
 // CollectSSL polls to Sectigo's rules. Sectigo has no separate test host: Environment "test" sends
-// test=Y on ordering calls, and such orders are neither billed nor ever issued. The provider adapter
-// wraps this client; the simulator in sectigosim speaks the same protocol without importing it.
+// test=Y on ordering calls, and such orders are neither billed nor ever issued.
+//
+// Adapter (Spec, New) is the provider adapter of the service over this client: it maps the service's
+// requests, DCV methods, server types, contacts and states to Sectigo's, finds orders again through the
+// order report for the reconciler, and shares one CollectLimiter per account. The simulator in
+// sectigosim speaks the same protocol without importing this package.
 package sectigo
