@@ -32,7 +32,7 @@ find_bin() {
 
 if [ "$(id -u)" = 0 ]; then
 	dir=/var/tmp/sslreseller/$name
-	as_pg() { runuser -u postgres -- "$@"; }
+	as_pg() { (cd / && runuser -u postgres -- "$@"); }
 else
 	dir=$top/.data/pg-$name
 	as_pg() { "$@"; }
