@@ -1,6 +1,503 @@
 package webui
 
-import "github.com/go-chi/chi/v5"
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/sslreseller/sslreseller/internal/account"
+	"github.com/sslreseller/sslreseller/internal/catalog"
+	"github.com/sslreseller/sslreseller/internal/order"
+	"github.com/sslreseller/sslreseller/internal/pki"
+	"github.com/sslreseller/sslreseller/internal/platform/errs"
+	"github.com/sslreseller/sslreseller/internal/provider"
+)
+
+// ordersPerPage is the page size of the admin order list.
+const ordersPerPage = 25
 
 // orderRoutes are the admin pages of orders, their timeline and actions, and pending validations.
-func (u *UI) orderRoutes(r chi.Router) {}
+func (u *UI) orderRoutes(r chi.Router) {
+	r.Get("/orders", u.listOrders)
+	r.Get("/orders/new", u.newOrder)
+	r.Post("/orders", u.createOrder)
+	r.Get("/orders/{id}", u.showOrder)
+	r.Post("/orders/{id}/{action}", u.orderAction)
+	r.Get("/pending", u.pendingValidations)
+	r.Group(func(r chi.Router) {
+		r.Use(u.requireCan("settings", "Only owners and admins can change order settings."))
+		r.Get("/orders/settings", u.orderSettings)
+		r.Post("/orders/settings", u.saveOrderSettings)
+	})
+}
+
+// orderList is the data of the orders page.
+type orderList struct {
+	Status            string
+	Query             string
+	ClientID          string
+	ClientName        string
+	Statuses          []option
+	Orders            []orderCard
+	Newer, Older      string
+	Paged             bool
+	Filtered          bool
+	RequireActivation bool
+}
+
+func (u *UI) listOrders(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	t := siteOf(r).Tenant
+	data := orderList{Status: q.Get("status"), Query: strings.TrimSpace(q.Get("q")), ClientID: q.Get("client_id"),
+		RequireActivation: t.Settings.RequireActivation}
+	f := order.Filter{Status: order.Status(data.Status), Query: data.Query, Newest: true}
+	if data.ClientID != "" {
+		id, err := uuid.Parse(data.ClientID)
+		if err != nil {
+			u.fail(w, r, errs.New(errs.NotFound, "There is no client with this id."))
+			return
+		}
+		c, err := u.d.Accounts.GetClient(r.Context(), t.ID, id)
+		if err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		f.ClientID, data.ClientName = id, c.Name()
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		f.Status, data.Status = "", ""
+	}
+	cursor := q.Get("cursor")
+	views, next, err := u.d.Orders.List(r.Context(), t.ID, f, account.Page{Limit: ordersPerPage, Cursor: cursor})
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if data.Orders, err = u.orderCards(r.Context(), t.ID, views); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v := u.newView(r, "Orders", "orders")
+	keep := url.Values{"status": {data.Status}, "q": {data.Query}, "client_id": {data.ClientID}}
+	data.Newer, data.Older = pageLinks(v.Admin()+"/orders", keep, cursor, q.Get("prev"), next)
+	data.Paged = cursor != ""
+	data.Filtered = data.Status != "" || data.Query != "" || data.ClientID != ""
+	pairs := []string{"", "All statuses"}
+	for _, s := range order.Statuses {
+		pairs = append(pairs, string(s), styleOf(s).Staff)
+	}
+	data.Statuses = options(data.Status, pairs...)
+	v.Data = data
+	if isSwap(r, "orders-table") {
+		u.renderPartial(w, r, "admin/orders/list", "orders_table", v)
+		return
+	}
+	u.renderPage(w, r, http.StatusOK, "admin/orders/list", v)
+}
+
+// orderPage is the data of an order's admin page.
+type orderPage struct {
+	Order       orderCard
+	Client      *account.Client
+	Product     *catalog.Product
+	Setup       *order.Setup
+	Caps        provider.Capabilities
+	AccountName string
+	Domains     []domainRow
+	Issuances   []issuanceRow
+	Timeline    []timelineEntry
+	Calls       int
+	Acts        orderActs
+	Reasons     []option
+	Periods     []option
+	KeyTypes    []option
+	DCVMethods  []option
+	Back        string
+}
+
+// orderActs are the actions the order's status and provider allow.
+type orderActs struct {
+	Activate, Cancel, Revoke, Renew, Reissue, ChangeDCV, Resend, Check, Reset, Any bool
+}
+
+func actsFor(o orderCard, caps provider.Capabilities) orderActs {
+	st := o.Status
+	pending := o.Pending()
+	flagged := false
+	if l := o.Latest(); l != nil {
+		flagged = l.Status == order.IssNeedsAttention
+	}
+	a := orderActs{
+		Activate:  order.Allowed(st, order.ActActivate),
+		Cancel:    order.Allowed(st, order.ActCancel),
+		Revoke:    order.Allowed(st, order.ActRevoke) && caps.Revoke,
+		Renew:     order.Allowed(st, order.ActRenew),
+		Reissue:   order.Allowed(st, order.ActReissue) && caps.Reissue,
+		ChangeDCV: order.Allowed(st, order.ActChangeDCV) && pending && caps.ChangeDCV,
+		Resend:    order.Allowed(st, order.ActResendDCV) && pending && caps.ResendDCV && o.HasEmailDCV(),
+		Check:     order.Allowed(st, order.ActCheck) && o.Latest() != nil && (pending || st != order.Issued),
+		Reset:     (pending || flagged) && o.Provider.Reference != nil,
+	}
+	a.Any = a.Activate || a.Cancel || a.Revoke || a.Renew || a.Reissue || a.ChangeDCV || a.Resend || a.Check || a.Reset
+	return a
+}
+
+func (u *UI) showOrder(w http.ResponseWriter, r *http.Request) {
+	u.renderOrder(w, r, http.StatusOK, nil)
+}
+
+// renderOrder shows the order page, with a form's problem when an action was refused.
+func (u *UI) renderOrder(w http.ResponseWriter, r *http.Request, status int, f *form) {
+	id, ok := pathID(r)
+	if !ok {
+		u.fail(w, r, order.ErrNotFound)
+		return
+	}
+	t := siteOf(r).Tenant
+	ov, err := u.d.Orders.Get(r.Context(), t.ID, id)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	card, client, product, err := u.orderCardOf(r.Context(), t.ID, ov)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	setup, err := u.d.Orders.Setup(r.Context(), t.ID, id)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	entries, err := u.d.Orders.Timeline(r.Context(), t.ID, id)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	p := orderPage{Order: card, Client: client, Product: product, Setup: setup, Domains: card.DomainRows(),
+		Issuances: issuanceRows(ov), Timeline: timelineEntries(entries, u.providerTitle), Back: safeBack(r, "")}
+	for _, e := range entries {
+		if e.Call != nil {
+			p.Calls++
+		}
+	}
+	if acct, err := u.d.Providers.Get(r.Context(), t.ID, ov.Provider.AccountID); err == nil {
+		p.Caps, p.AccountName = acct.Capabilities, acct.Name
+	} else if !errs.Is(err, errs.NotFound) {
+		u.fail(w, r, err)
+		return
+	}
+	p.Acts = actsFor(card, p.Caps)
+	if f == nil {
+		f = newForm(nil)
+	}
+	p.Reasons = revokeReasonOptions(f.Get("reason"))
+	p.Periods = periodOptions(product, ov.Price.Currency, ov.PeriodMonths)
+	p.KeyTypes = keyTypeOptions(setup.KeyType)
+	p.DCVMethods = dcvMethodOptions(p.Caps, pki.EmailDCVAllowed(u.d.Orders.Now()), "")
+	v := u.newView(r, "Order "+card.ShortID(), "orders")
+	v.Form, v.Data = f, p
+	u.renderPage(w, r, status, "admin/orders/show", v)
+}
+
+func (u *UI) providerTitle(name string) string {
+	if s, ok := u.d.Providers.Registry().Get(name); ok && s.Title != "" {
+		return s.Title
+	}
+	return name
+}
+
+// safeBack is a page of this admin to return to after an action (the pending validations page), or
+// def.
+func safeBack(r *http.Request, def string) string {
+	b := r.FormValue("back")
+	if b == "" || !strings.HasPrefix(b, "/") || strings.HasPrefix(b, "//") || strings.Contains(b, "\\") {
+		return def
+	}
+	return b
+}
+
+// orderAction runs one staff action on an order.
+func (u *UI) orderAction(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r)
+	if !ok {
+		u.fail(w, r, order.ErrNotFound)
+		return
+	}
+	t := siteOf(r).Tenant
+	f := postForm(r)
+	ctx := r.Context()
+	var flash string
+	var err error
+	switch chi.URLParam(r, "action") {
+	case "activate":
+		_, err = u.d.Orders.Activate(ctx, t.ID, id)
+		flash = "The order was activated; the client can now set up the certificate."
+	case "cancel":
+		var v *order.View
+		v, err = u.d.Orders.Cancel(ctx, t.ID, id, f.Get("reason"))
+		flash = "The order was cancelled."
+		if v != nil && v.RefundDue {
+			flash += " A refund is due to the client"
+			if v.StatusNote != "" {
+				flash += ": " + v.StatusNote
+			}
+			flash = sentence(flash)
+		}
+	case "revoke":
+		_, err = u.d.Orders.Revoke(ctx, t.ID, id, f.Get("reason"))
+		flash = "The certificate was revoked."
+	case "renew":
+		months, _ := strconv.Atoi(f.Get("period_months"))
+		_, err = u.d.Orders.Renew(ctx, t.ID, id, order.RenewInput{PeriodMonths: months, CSR: f.Get("csr")})
+		flash = "The renewal was submitted to the provider."
+	case "reissue":
+		in := order.ReissueInput{CSR: f.Get("csr")}
+		if in.CSR == "" {
+			in.GenerateKey = &order.GenerateKey{KeyType: f.Get("generate_key.key_type")}
+			if cur, gerr := u.d.Orders.Get(ctx, t.ID, id); gerr == nil && cur.Certificate != nil {
+				in.GenerateKey.CommonName, in.GenerateKey.SANs = cur.Certificate.CommonName, cur.Certificate.SANs
+			}
+		}
+		_, err = u.d.Orders.Reissue(ctx, t.ID, id, in)
+		flash = "The reissue was submitted; the new certificate follows validation."
+	case "dcv":
+		_, err = u.d.Orders.ChangeDCV(ctx, t.ID, id, domainChoices(f))
+		flash = "The validation method was changed."
+	case "resend":
+		_, err = u.d.Orders.ResendDCV(ctx, t.ID, id)
+		flash = "The validation e-mail was sent again."
+	case "check":
+		var v *order.View
+		v, err = u.d.Orders.Check(ctx, t.ID, id)
+		if v != nil {
+			flash = "Checked with the provider: the order is " + styleOf(v.Status).Staff + "."
+		}
+	case "reset":
+		_, err = u.d.Orders.Reset(ctx, t.ID, id)
+		flash = "Validation checks were restarted."
+	default:
+		u.notFound(w, r)
+		return
+	}
+	back := safeBack(r, siteOf(r).Base+"/admin/orders/"+id.String())
+	if err != nil {
+		status, msg, ok := actionProblem(err)
+		if !ok {
+			u.fail(w, r, err)
+			return
+		}
+		if back != siteOf(r).Base+"/admin/orders/"+id.String() {
+			// From the pending validations page: say why there.
+			u.redirect(w, r, back, msg)
+			return
+		}
+		f.apply(err)
+		f.Alert = msg
+		f.Set("failed", chi.URLParam(r, "action"))
+		u.renderOrder(w, r, status, f)
+		return
+	}
+	u.redirect(w, r, back, flash)
+}
+
+// domainChoices reads the rows of a DCV form: domains[i].name, .dcv_method, .approver_email.
+func domainChoices(f *form) []order.DomainChoice {
+	var out []order.DomainChoice
+	for i := 0; i < 100; i++ {
+		p := "domains[" + strconv.Itoa(i) + "]."
+		name := f.Get(p + "name")
+		if name == "" {
+			if _, ok := f.Values[p+"name"]; !ok {
+				break
+			}
+			continue
+		}
+		m := f.Get(p + "dcv_method")
+		if m == "" {
+			continue
+		}
+		out = append(out, order.DomainChoice{Name: name, DCVMethod: m, ApproverEmail: f.Get(p + "approver_email")})
+	}
+	return out
+}
+
+// newOrderPage is the data of the staff's new-order form.
+type newOrderPage struct {
+	Clients  []option
+	Products []productChoice
+	Currency string
+}
+
+// productChoice is one product with its periods, an optgroup of the form.
+type productChoice struct {
+	Name    string
+	Options []option
+}
+
+func (u *UI) newOrder(w http.ResponseWriter, r *http.Request) {
+	f := newForm(nil)
+	f.Set("client_id", r.URL.Query().Get("client_id"))
+	f.Set("domains_count", "1")
+	u.renderNewOrder(w, r, http.StatusOK, f)
+}
+
+func (u *UI) renderNewOrder(w http.ResponseWriter, r *http.Request, status int, f *form) {
+	t := siteOf(r).Tenant
+	clients, _, err := u.d.Accounts.ListClients(r.Context(), t.ID, account.ClientFilter{Newest: true}, account.Page{Limit: 100})
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	products, err := u.d.Catalog.Products(r.Context(), t.ID, catalog.ProductFilter{})
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	data := newOrderPage{Currency: t.DefaultCurrency}
+	pairs := []string{"", "Choose a client"}
+	for _, c := range clients {
+		pairs = append(pairs, c.ID.String(), c.Name()+" · "+c.Email)
+	}
+	data.Clients = options(f.Get("client_id"), pairs...)
+	sel := f.Get("product")
+	for _, p := range products {
+		pc := productChoice{Name: p.Name}
+		for _, pp := range p.Periods {
+			a, ok := pp.Price(t.DefaultCurrency)
+			if !ok {
+				continue
+			}
+			val := p.ID.String() + ":" + strconv.Itoa(pp.Months)
+			pc.Options = append(pc.Options, option{Value: val, Label: p.Name + " · " + periodText(pp.Months) + " · " + a.String(), Selected: val == sel})
+		}
+		if len(pc.Options) > 0 {
+			data.Products = append(data.Products, pc)
+		}
+	}
+	v := u.newView(r, "New order", "orders")
+	v.Form, v.Data = f, data
+	u.renderPage(w, r, status, "admin/orders/new", v)
+}
+
+func (u *UI) createOrder(w http.ResponseWriter, r *http.Request) {
+	f := postForm(r)
+	in := order.CreateInput{BillingReference: f.Get("billing_reference")}
+	in.ClientID, _ = uuid.Parse(f.Get("client_id"))
+	if pid, months, ok := strings.Cut(f.Get("product"), ":"); ok {
+		in.ProductID, _ = uuid.Parse(pid)
+		in.PeriodMonths, _ = strconv.Atoi(months)
+	}
+	var v *order.View
+	var err error
+	if n, cerr := strconv.Atoi(f.Get("domains_count")); f.Get("domains_count") != "" && (cerr != nil || n < 1) {
+		err = errs.Field("domains_count", "must be a whole number, at least 1")
+	} else {
+		in.DomainsCount = n
+		v, err = u.d.Orders.Create(r.Context(), siteOf(r).Tenant.ID, in)
+	}
+	if err != nil {
+		// product_id and period_months are one select on this form.
+		if e, ok := errs.As(err); ok {
+			for i, fe := range e.Fields {
+				if fe.Field == "product_id" || fe.Field == "period_months" || fe.Field == "currency" {
+					e.Fields[i].Field = "product"
+				}
+			}
+		}
+		if f.apply(err, "client_id", "product", "domains_count", "billing_reference") {
+			u.renderNewOrder(w, r, http.StatusUnprocessableEntity, f)
+			return
+		}
+		u.fail(w, r, err)
+		return
+	}
+	u.redirect(w, r, siteOf(r).Base+"/admin/orders/"+v.ID.String(), "The order was created.")
+}
+
+func (u *UI) orderSettings(w http.ResponseWriter, r *http.Request) {
+	f := newForm(nil)
+	if siteOf(r).Tenant.Settings.RequireActivation {
+		f.Set("require_activation", "on")
+	}
+	v := u.newView(r, "Order settings", "orders")
+	v.Form = f
+	u.renderPage(w, r, http.StatusOK, "admin/orders/settings", v)
+}
+
+func (u *UI) saveOrderSettings(w http.ResponseWriter, r *http.Request) {
+	f := postForm(r)
+	t := siteOf(r).Tenant
+	st := t.Settings
+	st.RequireActivation = f.Get("require_activation") == "on"
+	if err := u.d.Tenants.UpdateSettings(r.Context(), t.ID, st); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	msg := "New orders can be set up by the client at once."
+	if st.RequireActivation {
+		msg = "New orders now wait for staff activation."
+	}
+	u.redirect(w, r, siteOf(r).Base+"/admin/orders", msg)
+}
+
+// pendingPage is the data of the pending validations page.
+type pendingPage struct {
+	Rows []pendingRow
+}
+
+// pendingRow is one issuance waiting on the provider.
+type pendingRow struct {
+	order.Pending
+	ProviderTitle string
+	Domains       []domainRow
+	Waiting       string
+	Flagged       bool
+}
+
+// ShortID is the start of the order id.
+func (p pendingRow) ShortID() string { return strings.SplitN(p.OrderID.String(), "-", 2)[0] }
+
+// pendingLimit bounds the pending validations page; more than this waiting at once is an incident.
+const pendingLimit = 500
+
+func (u *UI) pendingValidations(w http.ResponseWriter, r *http.Request) {
+	t := siteOf(r).Tenant
+	list, err := u.d.Orders.PendingValidations(r.Context(), t.ID, pendingLimit)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	now := u.d.Orders.Now()
+	data := pendingPage{}
+	for _, p := range list {
+		row := pendingRow{Pending: p, ProviderTitle: u.providerTitle(p.Provider), Flagged: p.Status == order.IssNeedsAttention}
+		for i, d := range p.DCV {
+			dv := order.DomainView{Name: d.Name, DCVMethod: d.Method, DCVStatus: d.Status, Instructions: d.Instructions}
+			if d.ApproverEmail != "" {
+				a := d.ApproverEmail
+				dv.ApproverEmail = &a
+			}
+			if dv.DCVStatus == "" {
+				dv.DCVStatus = "pending"
+			}
+			row.Domains = append(row.Domains, domainRow{DomainView: dv, Index: i})
+		}
+		if len(row.Domains) == 0 {
+			for i, n := range p.Names {
+				row.Domains = append(row.Domains, domainRow{DomainView: order.DomainView{Name: n, DCVStatus: "pending"}, Index: i})
+			}
+		}
+		if p.SubmittedAt != nil {
+			row.Waiting = strings.TrimSuffix(ago(now.Sub(*p.SubmittedAt), *p.SubmittedAt), " ago")
+		}
+		data.Rows = append(data.Rows, row)
+	}
+	v := u.newView(r, "Pending validations", "pending")
+	v.Data = data
+	u.renderPage(w, r, http.StatusOK, "admin/orders/pending", v)
+}
