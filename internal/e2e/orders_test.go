@@ -286,3 +286,124 @@ func waitDownload(t *testing.T, dir, ext string) []byte {
 	t.Fatalf("no %s file was downloaded into %s (%d entries)", ext, dir, len(entries))
 	return nil
 }
+
+// TestStaffFollowOrdersAndCancel: staff find an order in the list, read its page and timeline
+// (state changes and provider calls), see it on the pending validations page, check it now, cancel
+// it with a refund note; then they make orders wait for activation, create an order for a client
+// in the admin and activate it.
+func TestStaffFollowOrdersAndCancel(t *testing.T) {
+	sh := newOrderShop(t, "1h") // validation stays pending
+	pending := sh.order(t, "sandbox-dv")
+	r := sh.s.Call(t, "POST", "/api/v1/orders/"+pending.ID+"/configure", sh.s.BillingKey, map[string]any{
+		"generate_key": map[string]any{"common_name": "shop.example.com"}, "dcv_method": "dns", "server_type": "nginx"})
+	if r.Status != 202 {
+		t.Fatalf("configure: %d %s", r.Status, r.Body)
+	}
+	waiting := sh.order(t, "sandbox-dv-multi")
+
+	b := newBrowser(t, sh.s.URL, "orders-admin")
+	b.visit("/t/acme/admin/login", "form", "staff-login")
+	b.do("sign in", fill("#f-email", sh.s.OwnerEmail), fill("#f-password", sh.s.OwnerPass),
+		chromedp.Click(chromedp.CSS("button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".stats")))
+
+	b.visit("/t/acme/admin/orders", "#orders-table table", "orders-list")
+	list := b.text("#orders-table")
+	for _, want := range []string{"shop.example.com", "Pending validation", "Awaiting configuration", "Bea Buyer", "Not configured yet"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("orders list lacks %q: %q", want, list)
+		}
+	}
+	b.do("filter by status",
+		chromedp.SetValue(chromedp.CSS("select[name=status]"), "pending_validation"),
+		chromedp.Submit(chromedp.CSS("form.order-filters")),
+		chromedp.WaitVisible(chromedp.CSS("#orders-table table")))
+	b.shot("orders-filtered")
+	if got := b.text("#orders-table"); !strings.Contains(got, "shop.example.com") || strings.Contains(got, "Not configured yet") {
+		t.Errorf("filtered by pending validation: %q", got)
+	}
+
+	b.visit("/t/acme/admin/orders/"+pending.ID, "#timeline", "order-pending")
+	if got := b.text("#order-status"); got != "Pending validation" {
+		t.Errorf("order status %q", got)
+	}
+	if got := b.text("#domains"); !strings.Contains(got, "shop.example.com") || !strings.Contains(got, "DNS record") {
+		t.Errorf("domain validation: %q", got)
+	}
+	tl := b.text("#timeline")
+	for _, want := range []string{"Order created", "Awaiting configuration", "Pending validation", "Sandbox"} {
+		if !strings.Contains(tl, want) {
+			t.Errorf("timeline lacks %q: %q", want, tl)
+		}
+	}
+	if n := run(b, "count provider calls", chromedp.Evaluate[int](`document.querySelectorAll("#timeline .tl-call").length`)); n == 0 {
+		t.Error("the timeline shows no provider call")
+	}
+
+	b.do("check now", chromedp.Click(chromedp.CSS(`form[action$="/check"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	b.shot("order-checked")
+	if got := b.text(".flash"); !strings.Contains(got, "Checked with the provider") {
+		t.Errorf("check now: %q", got)
+	}
+
+	b.visit("/t/acme/admin/pending", ".pending-card", "pending-validations")
+	pv := b.text(".pending-list")
+	if !strings.Contains(pv, "shop.example.com") || !strings.Contains(pv, "CNAME") && !strings.Contains(pv, "TXT") {
+		t.Errorf("pending validations: %q", pv)
+	}
+	if strings.Contains(pv, waiting.ID[:8]) {
+		t.Error("an order that was never submitted is on the pending validations page")
+	}
+
+	// Cancel from the order page: the refund note is shown and the API says refund_due.
+	b.visit("/t/acme/admin/orders/"+pending.ID, "#timeline", "order-before-cancel")
+	b.do("cancel the order",
+		chromedp.Click(chromedp.CSS(".action-danger summary")),
+		fill("#cancel-reason", "client changed their mind"),
+		chromedp.Click(chromedp.CSS(`form[action$="/cancel"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	b.shot("order-cancelled")
+	if got := b.text("#order-status"); got != "Cancelled" {
+		t.Errorf("after cancel the status reads %q", got)
+	}
+	if got := b.text(".flash"); !strings.Contains(got, "Refund USD 9.99") {
+		t.Errorf("cancel flash: %q", got)
+	}
+	if got := b.text("#timeline"); !strings.Contains(got, sh.s.OwnerEmail) || !strings.Contains(got, "client changed their mind") {
+		t.Errorf("the timeline does not name who cancelled and why: %q", got)
+	}
+	if o := sh.get(t, pending.ID); o.Status != "cancelled" || !o.RefundDue {
+		t.Errorf("after cancel the API says %+v", o)
+	}
+	b.visit("/t/acme/admin/pending", ".empty", "pending-validations-empty")
+
+	// Orders wait for activation from now on; staff create one and activate it.
+	b.visit("/t/acme/admin/orders/settings", "form", "order-settings")
+	b.do("require activation", chromedp.Click(chromedp.CSS("#f-require-activation")),
+		chromedp.Click(chromedp.CSS(".form-actions button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	b.visit("/t/acme/admin/orders/new", "form", "order-new")
+	b.do("create without a product",
+		chromedp.SetValue(chromedp.CSS("#f-client-id"), sh.client),
+		chromedp.Click(chromedp.CSS(".form-actions button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#f-product-error")))
+	b.shot("order-new-missing-product")
+	b.do("create the order",
+		chromedp.SetValue(chromedp.CSS("#f-product"), sh.products["sandbox-dv"]+":12"),
+		fill("#f-billing-reference", "INV-UI-1"),
+		chromedp.Click(chromedp.CSS(".form-actions button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#order-status")))
+	b.shot("order-awaiting-activation")
+	if got := b.text("#order-status"); got != "Awaiting activation" {
+		t.Fatalf("a staff-created order with activation required is %q", got)
+	}
+	if got := b.text("main"); !strings.Contains(got, "INV-UI-1") {
+		t.Errorf("billing reference not shown: %q", got)
+	}
+	b.do("activate", chromedp.Click(chromedp.CSS(`form[action$="/activate"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	b.shot("order-activated")
+	if got := b.text("#order-status"); got != "Awaiting configuration" {
+		t.Errorf("after activation the status reads %q", got)
+	}
+	if got := b.text(".config-link"); !strings.Contains(got, "/portal/o/") {
+		t.Errorf("the configuration link is not shown: %q", got)
+	}
+}

@@ -242,11 +242,7 @@ func (u *UI) orderAction(w http.ResponseWriter, r *http.Request) {
 		v, err = u.d.Orders.Cancel(ctx, t.ID, id, f.Get("reason"))
 		flash = "The order was cancelled."
 		if v != nil && v.RefundDue {
-			flash += " A refund is due to the client"
-			if v.StatusNote != "" {
-				flash += ": " + v.StatusNote
-			}
-			flash = sentence(flash)
+			flash += " Refund " + v.Price.String() + " to the client in your billing system."
 		}
 	case "revoke":
 		_, err = u.d.Orders.Revoke(ctx, t.ID, id, f.Get("reason"))
@@ -328,6 +324,7 @@ func domainChoices(f *form) []order.DomainChoice {
 
 // newOrderPage is the data of the staff's new-order form.
 type newOrderPage struct {
+	Err      map[string]string // errors of the selects, as sentences
 	Clients  []option
 	Products []productChoice
 	Currency string
@@ -358,7 +355,12 @@ func (u *UI) renderNewOrder(w http.ResponseWriter, r *http.Request, status int, 
 		u.fail(w, r, err)
 		return
 	}
-	data := newOrderPage{Currency: t.DefaultCurrency}
+	data := newOrderPage{Currency: t.DefaultCurrency, Err: map[string]string{}}
+	for k, label := range map[string]string{"client_id": "Client", "product": "Product and period"} {
+		if d, ok := f.Errors[k]; ok {
+			data.Err[k] = fieldMessage(label, d)
+		}
+	}
 	pairs := []string{"", "Choose a client"}
 	for _, c := range clients {
 		pairs = append(pairs, c.ID.String(), c.Name()+" · "+c.Email)

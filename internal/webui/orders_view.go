@@ -155,8 +155,9 @@ func (o orderCard) CertDays() int {
 // Domains of a page: the DCV of each name with labels.
 func (o orderCard) DomainRows() []domainRow {
 	out := make([]domainRow, 0, len(o.Domains))
+	ended := o.Status == order.Cancelled || o.Status == order.Revoked || o.Status == order.Expired || o.Status == order.Rejected
 	for i, d := range o.Domains {
-		out = append(out, domainRow{DomainView: d, Index: i})
+		out = append(out, domainRow{DomainView: d, Index: i, Stopped: ended && d.DCVStatus != "valid"})
 	}
 	return out
 }
@@ -164,7 +165,8 @@ func (o orderCard) DomainRows() []domainRow {
 // domainRow is one name and its validation, with what the template needs to show it.
 type domainRow struct {
 	order.DomainView
-	Index int
+	Index   int
+	Stopped bool // the order ended before the name was validated
 }
 
 // MethodLabel names the validation method for people.
@@ -172,6 +174,9 @@ func (d domainRow) MethodLabel() string { return dcvLabel(d.DCVMethod) }
 
 // StatusClass colours the DCV status.
 func (d domainRow) StatusClass() string {
+	if d.Stopped {
+		return "gray"
+	}
 	switch d.DCVStatus {
 	case "valid":
 		return "green"
@@ -184,6 +189,9 @@ func (d domainRow) StatusClass() string {
 
 // StatusLabel names the DCV status for people.
 func (d domainRow) StatusLabel() string {
+	if d.Stopped {
+		return "Stopped"
+	}
 	switch d.DCVStatus {
 	case "valid":
 		return "Validated"
@@ -262,7 +270,13 @@ func (i issuanceRow) StatusClass() string {
 }
 
 // StatusLabel names the request's status.
-func (i issuanceRow) StatusLabel() string { return strings.ReplaceAll(i.Status, "_", " ") }
+func (i issuanceRow) StatusLabel() string {
+	s := strings.ReplaceAll(i.Status, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
 
 func issuanceRows(v *order.View) []issuanceRow {
 	out := make([]issuanceRow, 0, len(v.Issuances))
