@@ -376,8 +376,10 @@ func sentence(s string) string {
 	if s == "" {
 		return s
 	}
-	r, n := utf8.DecodeRuneInString(s)
-	s = string(unicode.ToUpper(r)) + s[n:]
+	if first, _, _ := strings.Cut(s, " "); !strings.ContainsAny(first, "@.*_") {
+		r, n := utf8.DecodeRuneInString(s)
+		s = string(unicode.ToUpper(r)) + s[n:]
+	}
 	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
 		s += "."
 	}
@@ -607,3 +609,6 @@ func (p orderPage) ServerLabel() string {
 	}
 	return p.Setup.ServerType
 }
+
+// Downloadable reports whether the certificate is in force, so the portal offers its files.
+func (o orderCard) Downloadable() bool { return o.Status == order.Issued && o.Certificate != nil }

@@ -179,7 +179,7 @@ func (u *UI) renderCertificate(w http.ResponseWriter, r *http.Request, status in
 	p := certPage{Order: card, Base: po.Base, Link: po.Link, Setup: setup, Caps: caps, Domains: card.DomainRows(),
 		Install: installSteps(setup.ServerType, setup.HoldsKey),
 		Reasons: revokeReasonOptions(f.Get("reason")), KeyTypes: keyTypeOptions(setup.KeyType)}
-	p.CanRenew = order.Allowed(card.Status, order.ActRenew)
+	p.CanRenew = order.Allowed(card.Status, order.ActRenew) && !card.latestPending()
 	p.CanReissue = order.Allowed(card.Status, order.ActReissue) && caps.Reissue && !card.latestPending()
 	p.CanRevoke = order.Allowed(card.Status, order.ActRevoke) && caps.Revoke
 	title := card.Name()
@@ -431,7 +431,7 @@ func (u *UI) renderWizard(w http.ResponseWriter, r *http.Request, status int, ca
 	for k, label := range map[string]string{"csr": "CSR", "generate_key.sans": "More names", "generate_key.key_type": "Key type",
 		"dcv_method": "Validation method", "approver_email": "Approver e-mail", "server_type": "Web server"} {
 		if d, ok := f.Errors[k]; ok {
-			p.Err[k] = fieldMessage(label, d)
+			p.Err[k] = inputMessage(label, d)
 		}
 	}
 	for k := range f.Errors {
@@ -697,6 +697,15 @@ var dcvHelp = map[string]string{
 	provider.DCVDNS:   "Add a DNS record at your DNS provider. Works for wildcards.",
 	provider.DCVHTTP:  "Put a small file on your web site.",
 	provider.DCVEmail: "Click a link in an e-mail sent to an address at your domain.",
+}
+
+// inputMessage is fieldMessage that leaves a detail starting with an address or a name as it is.
+func inputMessage(label, detail string) string {
+	first, _, _ := strings.Cut(detail, " ")
+	if strings.ContainsAny(first, "@.*") {
+		return strings.TrimSuffix(detail, ".") + "."
+	}
+	return fieldMessage(label, detail)
 }
 
 func errSentence(s string) string {
