@@ -82,8 +82,11 @@ type apiOrder struct {
 // order creates an order through the API as the billing system does.
 func (sh *orderShop) order(t *testing.T, item string) apiOrder {
 	t.Helper()
-	r := sh.s.Call(t, "POST", "/api/v1/orders", sh.s.BillingKey, map[string]any{"client_id": sh.client, "product_id": sh.products[item],
-		"period_months": 12, "billing_reference": "INV-" + item}, "Idempotency-Key: "+uuid.NewString())
+	body := map[string]any{"client_id": sh.client, "product_id": sh.products[item], "period_months": 12, "billing_reference": "INV-" + item}
+	if strings.HasSuffix(item, "-multi") {
+		body["domains_count"] = 3
+	}
+	r := sh.s.Call(t, "POST", "/api/v1/orders", sh.s.BillingKey, body, "Idempotency-Key: "+uuid.NewString())
 	if r.Status != 201 {
 		t.Fatalf("create order: %d %s", r.Status, r.Body)
 	}
@@ -398,12 +401,25 @@ func TestStaffFollowOrdersAndCancel(t *testing.T) {
 	if got := b.text("main"); !strings.Contains(got, "INV-UI-1") {
 		t.Errorf("billing reference not shown: %q", got)
 	}
-	b.do("activate", chromedp.Click(chromedp.CSS(`form[action$="/activate"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	b.do("activate", chromedp.Click(chromedp.CSS(`form[action$="/activate"] button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`form[action$="/activate"]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
 	b.shot("order-activated")
 	if got := b.text("#order-status"); got != "Awaiting configuration" {
 		t.Errorf("after activation the status reads %q", got)
 	}
 	if got := b.text(".config-link"); !strings.Contains(got, "/portal/o/") {
 		t.Errorf("the configuration link is not shown: %q", got)
+	}
+
+	// The multi-name order's wizard: more names, and a per-name method with its own live list.
+	b.visit(strings.TrimPrefix(waiting.ConfigureURL, sh.s.URL), "#wizard", "wizard-multi")
+	b.do("override the method of one name",
+		chromedp.Click(chromedp.CSS(".overrides summary")),
+		chromedp.SetValue(chromedp.CSS(`select[name="domains[0].dcv_method"]`), "email"),
+		fill("#row-name-0", "shop.example.com"),
+		chromedp.WaitVisible(chromedp.CSS(`select[name="domains[0].approver_email"]`)))
+	b.shot("wizard-multi-overrides")
+	if got := b.text(`select[name="domains[0].approver_email"]`); !strings.Contains(got, "admin@shop.example.com") {
+		t.Errorf("approvers of the overridden name: %q", got)
 	}
 }

@@ -17,7 +17,6 @@ import (
 
 	"github.com/sslreseller/sslreseller/internal/account"
 	"github.com/sslreseller/sslreseller/internal/catalog"
-	"github.com/sslreseller/sslreseller/internal/money"
 	"github.com/sslreseller/sslreseller/internal/order"
 	"github.com/sslreseller/sslreseller/internal/platform/errs"
 	"github.com/sslreseller/sslreseller/internal/provider"
@@ -545,20 +544,6 @@ func prettyBody(s string) string {
 	return s
 }
 
-// money formatting of a product's starting price, for the new-order form.
-func fromPrice(p catalog.Product, currency string) string {
-	var best *money.Amount
-	for _, pp := range p.Periods {
-		if a, ok := pp.Price(currency); ok && (best == nil || a.Minor < best.Minor) {
-			a := a
-			best = &a
-		}
-	}
-	if best == nil {
-		return ""
-	}
-	return "from " + best.String()
-}
 
 // staffExplain says what a status means for staff and what they may do about it.
 var staffExplain = map[order.Status]string{
