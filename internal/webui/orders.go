@@ -461,8 +461,8 @@ type pendingRow struct {
 	Flagged       bool
 }
 
-// ShortID is the start of the order id.
-func (p pendingRow) ShortID() string { return strings.SplitN(p.OrderID.String(), "-", 2)[0] }
+// ShortID is enough of the order id to tell orders apart.
+func (p pendingRow) ShortID() string { return shortID(p.OrderID) }
 
 // pendingLimit bounds the pending validations page; more than this waiting at once is an incident.
 const pendingLimit = 500

@@ -93,8 +93,8 @@ func (o orderCard) MoreNames() int {
 	return 0
 }
 
-// ShortID is the start of the order id, enough to tell orders apart when talking about them.
-func (o orderCard) ShortID() string { return strings.SplitN(o.ID.String(), "-", 2)[0] }
+// ShortID is enough of the order id to tell orders apart when talking about them.
+func (o orderCard) ShortID() string { return shortID(o.ID) }
 
 // StatusLabel, StatusClass and ClientStatus style the status badge.
 func (o orderCard) StatusLabel() string   { return styleOf(o.Status).Staff }
@@ -597,3 +597,10 @@ func (p orderPage) ServerLabel() string {
 
 // Downloadable reports whether the certificate is in force, so the portal offers its files.
 func (o orderCard) Downloadable() bool { return o.Status == order.Issued && o.Certificate != nil }
+
+// shortID is the end of an id: ids are UUIDv7, whose start is the creation time and so the same
+// for orders made together, while the end is random.
+func shortID(id uuid.UUID) string {
+	s := id.String()
+	return s[len(s)-8:]
+}
