@@ -544,7 +544,6 @@ func prettyBody(s string) string {
 	return s
 }
 
-
 // staffExplain says what a status means for staff and what they may do about it.
 var staffExplain = map[order.Status]string{
 	order.AwaitingActivation:    "Paid and waiting for a staff member to activate it (the tenant requires activation). Activate it to let the client set it up, or cancel it.",
