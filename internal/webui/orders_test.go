@@ -225,6 +225,19 @@ func TestPortalWizard(t *testing.T) {
 	if r := v.get(link+"/status?shown=issued/1/v", "HX-Request", "true"); r.Header.Get("HX-Refresh") != "true" {
 		t.Errorf("poll with a change: refresh=%q", r.Header.Get("HX-Refresh"))
 	}
+	// The sandbox rejects names ending in reject.test: the wizard comes back with the reason and
+	// the names asked for.
+	rej := sh.order(t, "ann@example.com", "sandbox-dv")
+	rejLink := strings.TrimPrefix(rej.ConfigureURL, sh.s.URL)
+	want(t, v.post(rejLink+"/configure", wizard("www.reject.test", "dns")), http.StatusSeeOther)
+	sh.waitFor(t, rej.ID, "rejected")
+	want(t, v.get(rejLink), http.StatusOK, "Set up your certificate", "The certificate authority rejected the last request",
+		"rejects names ending in reject.test", `value="www.reject.test"`)
+	want(t, v.post(rejLink+"/configure", wizard("www.example.net", "dns")), http.StatusSeeOther)
+	if got := sh.get(t, rej.ID).Status; got != "pending_validation" {
+		t.Errorf("the corrected order is %s", got)
+	}
+
 	// Submitting again is refused politely.
 	p = v.post(link+"/configure", wizard("www.example.com", "dns"))
 	want(t, p, http.StatusSeeOther)

@@ -405,6 +405,19 @@ func wizardForm(c *account.Client, card orderCard) *form {
 	f.Set(o+"address.postal_code", c.Address.PostalCode)
 	f.Set(o+"address.country", c.Address.Country)
 	f.Set("server_type", "other")
+	// A rejected request comes back with what was asked for, to correct.
+	if len(card.Domains) > 0 {
+		f.Set("generate_key.common_name", card.Domains[0].Name)
+		var more []string
+		for _, d := range card.Domains[1:] {
+			more = append(more, d.Name)
+		}
+		f.Set("generate_key.sans", strings.Join(more, "\n"))
+		f.Set("dcv_method", card.Domains[0].DCVMethod)
+		if a := card.Domains[0].ApproverEmail; a != nil {
+			f.Set("approver_email", *a)
+		}
+	}
 	if card.Status == order.Rejected {
 		f.Alert = "The certificate authority rejected the last request" + noteSuffix(card.StatusNote) + ". Correct it below and submit again."
 	}
