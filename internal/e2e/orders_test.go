@@ -270,6 +270,18 @@ func TestClientConfiguresAndDownloadsPFX(t *testing.T) {
 	}
 	b.do("open the certificate", chromedp.Click(chromedp.CSS(".cert-item")), chromedp.WaitVisible(chromedp.CSS("#downloads")))
 	b.shot("portal-certificate")
+
+	// Staff see the issued order with what can be done after issue.
+	b.visit("/t/acme/admin/login", "form", "staff-login")
+	b.do("staff sign in", fill("#f-email", sh.s.OwnerEmail), fill("#f-password", sh.s.OwnerPass),
+		chromedp.Click(chromedp.CSS("button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".stats")))
+	b.visit("/t/acme/admin/orders/"+o.ID, "#timeline", "admin-order-issued")
+	if got := b.text(".order-side"); !strings.Contains(got, "Renew") || !strings.Contains(got, "Reissue") || !strings.Contains(got, "Revoke certificate") {
+		t.Errorf("actions after issue: %q", got)
+	}
+	if got := b.text("#timeline"); !strings.Contains(got, "bea@example.com (configuration link)") {
+		t.Errorf("the timeline does not name the client's link: %q", got)
+	}
 }
 
 // waitDownload waits for a finished download whose name ends in ext.

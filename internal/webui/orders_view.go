@@ -155,7 +155,15 @@ func (o orderCard) CertDays() int {
 func (o orderCard) DomainRows() []domainRow {
 	out := make([]domainRow, 0, len(o.Domains))
 	ended := o.Status == order.Cancelled || o.Status == order.Revoked || o.Status == order.Expired || o.Status == order.Rejected
+	// The certificate's names were validated when it was issued, whatever the provider last said.
+	validated := false
+	if l := o.Latest(); l != nil {
+		validated = l.Status == order.IssIssued || l.Status == order.IssSuperseded
+	}
 	for i, d := range o.Domains {
+		if validated {
+			d.DCVStatus = "valid"
+		}
 		out = append(out, domainRow{DomainView: d, Index: i, Stopped: ended && d.DCVStatus != "valid"})
 	}
 	return out
