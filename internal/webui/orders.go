@@ -147,7 +147,12 @@ func actsFor(o orderCard, caps provider.Capabilities) orderActs {
 }
 
 func (u *UI) showOrder(w http.ResponseWriter, r *http.Request) {
-	u.renderOrder(w, r, http.StatusOK, nil)
+	f := newForm(nil)
+	// ?act=cancel opens that action's form (the pending validations page links so).
+	if act := r.URL.Query().Get("act"); act == "cancel" || act == "revoke" || act == "dcv" || act == "renew" || act == "reissue" {
+		f.Set("open", act)
+	}
+	u.renderOrder(w, r, http.StatusOK, f)
 }
 
 // renderOrder shows the order page, with a form's problem when an action was refused.
@@ -294,7 +299,7 @@ func (u *UI) orderAction(w http.ResponseWriter, r *http.Request) {
 		}
 		f.apply(err)
 		f.Alert = msg
-		f.Set("failed", chi.URLParam(r, "action"))
+		f.Set("open", chi.URLParam(r, "action"))
 		u.renderOrder(w, r, status, f)
 		return
 	}

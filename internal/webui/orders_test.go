@@ -293,7 +293,10 @@ func TestAdminOrderActions(t *testing.T) {
 	support.login("/t/acme/admin/login", "sam@acme.test", "a good password")
 	want(t, support.get("/t/acme/admin/orders/settings"), http.StatusForbidden)
 	want(t, support.post("/t/acme/admin/orders/settings", url.Values{"require_activation": {"on"}}), http.StatusForbidden)
-	want(t, support.get("/t/acme/admin/pending"), http.StatusOK, "www.example.com")
+	p = support.get("/t/acme/admin/pending")
+	want(t, p, http.StatusOK, "www.example.com", base+"?act=cancel#actions")
+	noInline(t, p)
+	want(t, support.get(base+"?act=cancel"), http.StatusOK, `<details class="action-box action-danger" open>`)
 }
 
 // TestIssuedCertificateInPortalAndAdmin: downloads in every format, the key only where the service

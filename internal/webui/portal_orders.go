@@ -315,7 +315,7 @@ func (u *UI) portalActionFailed(w http.ResponseWriter, r *http.Request, f *form,
 	} else if f.Alert == "Please correct the highlighted fields." {
 		f.Alert = "" // the message is next to the field
 	}
-	f.Set("failed", action)
+	f.Set("open", action)
 	u.renderCertificate(w, r, status, card, caps, f)
 }
 
