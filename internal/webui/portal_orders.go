@@ -85,7 +85,7 @@ func (u *UI) clientOrder(next http.Handler) http.Handler {
 }
 
 // tokenOrder opens the order of a configuration link. The link acts for the order's client, so the
-// pages show the client and the audit log names them.
+// audit log names them; the pages do not pretend the visitor is signed in.
 func (u *UI) tokenOrder(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := siteOf(r)
@@ -110,7 +110,6 @@ func (u *UI) tokenOrder(next http.Handler) http.Handler {
 		}
 		ctx := audit.WithActor(r.Context(), audit.Actor{Type: audit.ActorClient, ID: c.ID.String(), Label: c.Email + " (configuration link)",
 			RemoteAddr: r.RemoteAddr, RequestID: middleware.GetReqID(r.Context())})
-		ctx = context.WithValue(ctx, keyClient, c)
 		po := &portalOrder{ID: id, Base: s.Base + "/portal/o/" + token, Link: true}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, keyPortalOrder, po)))
 	})
