@@ -41,7 +41,7 @@ func newShop(t *testing.T, approveAfter string) *shop {
 		} `json:"data"`
 	}
 	s.Call(t, "POST", "/api/v1/products/import", s.AdminKey, map[string]any{"provider_account_id": acct.ID,
-		"items": []string{"sandbox-dv", "sandbox-ov"}, "margin_bps": 2000, "rounding": "x.99"}).JSON(t, &imported)
+		"items": []string{"sandbox-dv", "sandbox-dv-multi", "sandbox-ov"}, "margin_bps": 2000, "rounding": "x.99"}).JSON(t, &imported)
 	for _, p := range imported.Data {
 		sh.products[p.ItemCode] = p.ID
 	}
@@ -78,8 +78,11 @@ type orderJSON struct {
 
 func (sh *shop) order(t *testing.T, client, item string) orderJSON {
 	t.Helper()
-	r := sh.s.Call(t, "POST", "/api/v1/orders", sh.s.BillingKey, map[string]any{"client_id": sh.clients[client], "product_id": sh.products[item],
-		"period_months": 12}, "Idempotency-Key: "+uuid.NewString())
+	body := map[string]any{"client_id": sh.clients[client], "product_id": sh.products[item], "period_months": 12}
+	if strings.HasSuffix(item, "-multi") {
+		body["domains_count"] = 3
+	}
+	r := sh.s.Call(t, "POST", "/api/v1/orders", sh.s.BillingKey, body, "Idempotency-Key: "+uuid.NewString())
 	if r.Status != 201 {
 		t.Fatalf("create order: %d %s", r.Status, r.Body)
 	}
@@ -225,6 +228,32 @@ func TestPortalWizard(t *testing.T) {
 	if r := v.get(link+"/status?shown=issued/1/v", "HX-Request", "true"); r.Header.Get("HX-Refresh") != "true" {
 		t.Errorf("poll with a change: refresh=%q", r.Header.Get("HX-Refresh"))
 	}
+	// Several names, one validated differently: an error about that name is on its row.
+	multi := sh.order(t, "ann@example.com", "sandbox-dv-multi")
+	multiLink := strings.TrimPrefix(multi.ConfigureURL, sh.s.URL)
+	f = wizard("www.example.com", "dns")
+	f.Set("generate_key.sans", "shop.example.com\nexample.com")
+	f.Set("domains[0].name", "example.com")
+	f.Set("domains[0].dcv_method", "email")
+	f.Set("domains[0].approver_email", "ceo@example.com")
+	p = v.post(multiLink+"/configure", f)
+	want(t, p, http.StatusUnprocessableEntity, "ceo@example.com cannot approve example.com", ">shop.example.com\nexample.com</textarea>")
+	row := p.Body[strings.Index(p.Body, `name="domains[0].name"`):]
+	row = row[:strings.Index(row, `name="domains[1].name"`)]
+	if !strings.Contains(row, "cannot approve example.com") {
+		t.Errorf("the error is not on the row of example.com:\n%s", row)
+	}
+	f.Set("domains[0].approver_email", "admin@example.com")
+	want(t, v.post(multiLink+"/configure", f), http.StatusSeeOther)
+	got := sh.get(t, multi.ID)
+	methods := map[string]string{}
+	for _, d := range got.Domains {
+		methods[d.Name] = d.DCVMethod
+	}
+	if methods["www.example.com"] != "dns" || methods["shop.example.com"] != "dns" || methods["example.com"] != "email" {
+		t.Errorf("methods per name: %v", methods)
+	}
+
 	// The sandbox rejects names ending in reject.test: the wizard comes back with the reason and
 	// the names asked for.
 	rej := sh.order(t, "ann@example.com", "sandbox-dv")
