@@ -15,6 +15,7 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/sslreseller/sslreseller/internal/app/apptest"
+	"github.com/sslreseller/sslreseller/internal/platform/config"
 )
 
 // orderShop is a tenant selling sandbox certificates, set up through the API as a billing system
@@ -26,9 +27,9 @@ type orderShop struct {
 	client   string
 }
 
-func newOrderShop(t *testing.T, approveAfter string) *orderShop {
+func newOrderShop(t *testing.T, approveAfter string, opts ...apptest.Options) *orderShop {
 	t.Helper()
-	s := apptest.New(t)
+	s := apptest.New(t, opts...)
 	sh := &orderShop{s: s, products: map[string]string{}}
 	var acct struct {
 		ID string `json:"id"`
@@ -433,5 +434,53 @@ func TestStaffFollowOrdersAndCancel(t *testing.T) {
 	b.shot("wizard-multi-overrides")
 	if got := b.text(`select[name="domains[0].approver_email"]`); !strings.Contains(got, "admin@shop.example.com") {
 		t.Errorf("approvers of the overridden name: %q", got)
+	}
+}
+
+// staffSignIn signs the browser in as the tenant's owner.
+func (b *browser) staffSignIn(s *apptest.Server) {
+	b.t.Helper()
+	b.visit("/t/acme/admin/login", "form", "staff-login")
+	b.do("staff sign in", fill("#f-email", s.OwnerEmail), fill("#f-password", s.OwnerPass),
+		chromedp.Click(chromedp.CSS("button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".stats")))
+}
+
+// TestStaffResolveNeedsAttention: validation stuck past the maximum pending age flags the order;
+// staff see it flagged on the pending validations page and on the order, and reset the checks to
+// put it back to pending validation.
+func TestStaffResolveNeedsAttention(t *testing.T) {
+	sh := newOrderShop(t, "1h", apptest.Options{Configure: func(c *config.Config) { c.Poller.MaxPendingAge = 2 * time.Second }})
+	o := sh.order(t, "sandbox-dv")
+	r := sh.s.Call(t, "POST", "/api/v1/orders/"+o.ID+"/configure", sh.s.BillingKey, map[string]any{
+		"generate_key": map[string]any{"common_name": "stuck.example.com"}, "dcv_method": "http"})
+	if r.Status != 202 {
+		t.Fatalf("configure: %d %s", r.Status, r.Body)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for sh.get(t, o.ID).Status != "needs_attention" {
+		if time.Now().After(deadline) {
+			t.Fatalf("the stuck order is %s, want needs_attention", sh.get(t, o.ID).Status)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+
+	b := newBrowser(t, sh.s.URL, "orders-attention")
+	b.staffSignIn(sh.s)
+	b.visit("/t/acme/admin/pending", ".pending-card", "pending-flagged")
+	if got := b.text(".pending-card"); !strings.Contains(got, "Needs attention") || !strings.Contains(got, "stuck.example.com") {
+		t.Errorf("pending validations: %q", got)
+	}
+	b.visit("/t/acme/admin/orders/"+o.ID, "#timeline", "order-needs-attention")
+	if got := b.text("#order-status"); got != "Needs attention" {
+		t.Errorf("status %q", got)
+	}
+	if got := b.text(".status-panel"); !strings.Contains(got, "Check now") && !strings.Contains(got, "reset") {
+		t.Errorf("the explanation does not say what to do: %q", got)
+	}
+	b.do("reset the checks", chromedp.Click(chromedp.CSS(`form[action$="/reset"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	b.shot("order-reset")
+	if got := b.text("#order-status"); got != "Pending validation" {
+		t.Errorf("after reset the status reads %q", got)
 	}
 }
