@@ -586,9 +586,9 @@ func (o orderCard) ValidationLabel() string { return strings.ToUpper(o.Validatio
 // RenewText says how the provider renews.
 func (p orderPage) RenewText() string {
 	if p.Caps.Renew == "native" {
-		return "the provider renews the order itself"
+		return "The provider renews the order itself"
 	}
-	return "the provider has no renewal, so a new order is placed and linked to this one"
+	return "The provider has no renewal, so a new order is placed there and linked to this one"
 }
 
 // ServerLabel names the web server the client chose.

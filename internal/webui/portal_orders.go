@@ -125,6 +125,7 @@ type certPage struct {
 	Domains    []domainRow
 	Install    []string
 	CanRenew   bool
+	RenewPrice string
 	CanReissue bool
 	CanRevoke  bool
 	Reasons    []option
@@ -162,10 +163,11 @@ func (u *UI) certificatePage(w http.ResponseWriter, r *http.Request) {
 		u.renderWizard(w, r, http.StatusOK, card, client, product, caps, wizardForm(client, card))
 		return
 	}
-	u.renderCertificate(w, r, http.StatusOK, card, caps, nil)
+	u.renderCertificate(w, r, http.StatusOK, card, product, caps, nil)
 }
 
-func (u *UI) renderCertificate(w http.ResponseWriter, r *http.Request, status int, card orderCard, caps provider.Capabilities, f *form) {
+func (u *UI) renderCertificate(w http.ResponseWriter, r *http.Request, status int, card orderCard, product *catalog.Product,
+	caps provider.Capabilities, f *form) {
 	po := portalOrderOf(r)
 	setup, err := u.d.Orders.Setup(r.Context(), siteOf(r).Tenant.ID, po.ID)
 	if err != nil {
@@ -179,6 +181,13 @@ func (u *UI) renderCertificate(w http.ResponseWriter, r *http.Request, status in
 		Install: installSteps(setup.ServerType, setup.HoldsKey),
 		Reasons: revokeReasonOptions(f.Get("reason")), KeyTypes: keyTypeOptions(setup.KeyType)}
 	p.CanRenew = order.Allowed(card.Status, order.ActRenew) && !card.latestPending()
+	if product != nil {
+		if a, ok := product.PeriodPrice(card.PeriodMonths, card.Price.Currency); ok {
+			p.RenewPrice = a.String()
+		} else {
+			p.CanRenew = false // no longer sold for this period
+		}
+	}
 	p.CanReissue = order.Allowed(card.Status, order.ActReissue) && caps.Reissue && !card.latestPending()
 	p.CanRevoke = order.Allowed(card.Status, order.ActRevoke) && caps.Revoke
 	title := card.Name()
@@ -303,7 +312,7 @@ func (u *UI) portalActionFailed(w http.ResponseWriter, r *http.Request, f *form,
 		u.fail(w, r, err)
 		return
 	}
-	card, _, _, caps, lerr := u.loadCard(r)
+	card, _, product, caps, lerr := u.loadCard(r)
 	if lerr != nil {
 		u.fail(w, r, lerr)
 		return
@@ -315,7 +324,7 @@ func (u *UI) portalActionFailed(w http.ResponseWriter, r *http.Request, f *form,
 		f.Alert = "" // the message is next to the field
 	}
 	f.Set("open", action)
-	u.renderCertificate(w, r, status, card, caps, f)
+	u.renderCertificate(w, r, status, card, product, caps, f)
 }
 
 func (u *UI) portalRenew(w http.ResponseWriter, r *http.Request) {
