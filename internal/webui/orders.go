@@ -276,7 +276,7 @@ func (u *UI) orderAction(w http.ResponseWriter, r *http.Request) {
 		var v *order.View
 		v, err = u.d.Orders.Check(ctx, t.ID, id)
 		if v != nil {
-			flash = "Checked with the provider: the order is " + styleOf(v.Status).Staff + "."
+			flash = "Checked with the provider: the order is " + strings.ToLower(styleOf(v.Status).Staff) + "."
 		}
 	case "reset":
 		_, err = u.d.Orders.Reset(ctx, t.ID, id)
@@ -285,16 +285,11 @@ func (u *UI) orderAction(w http.ResponseWriter, r *http.Request) {
 		u.notFound(w, r)
 		return
 	}
-	back := safeBack(r, siteOf(r).Base+"/admin/orders/"+id.String())
 	if err != nil {
+		// Refused (also from the pending validations page): the order page says why.
 		status, msg, ok := actionProblem(err)
 		if !ok {
 			u.fail(w, r, err)
-			return
-		}
-		if back != siteOf(r).Base+"/admin/orders/"+id.String() {
-			// From the pending validations page: say why there.
-			u.redirect(w, r, back, msg)
 			return
 		}
 		f.apply(err)
@@ -303,7 +298,7 @@ func (u *UI) orderAction(w http.ResponseWriter, r *http.Request) {
 		u.renderOrder(w, r, status, f)
 		return
 	}
-	u.redirect(w, r, back, flash)
+	u.redirect(w, r, safeBack(r, siteOf(r).Base+"/admin/orders/"+id.String()), flash)
 }
 
 // domainChoices reads the rows of a DCV form: domains[i].name, .dcv_method, .approver_email.
