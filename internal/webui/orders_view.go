@@ -611,3 +611,13 @@ func shortID(id uuid.UUID) string {
 	s := id.String()
 	return s[len(s)-8:]
 }
+
+// TimelineCount says how long the timeline is: "3 entries, 1 provider call".
+func (p orderPage) TimelineCount() string {
+	n := len(p.Timeline)
+	out := plural(n, "entry")
+	if n != 1 {
+		out = fmt.Sprintf("%d entries", n)
+	}
+	return out + ", " + plural(p.Calls, "provider call")
+}
