@@ -435,6 +435,16 @@ func TestStaffFollowOrdersAndCancel(t *testing.T) {
 	if got := b.text(`select[name="domains[0].approver_email"]`); !strings.Contains(got, "admin@shop.example.com") {
 		t.Errorf("approvers of the overridden name: %q", got)
 	}
+
+	// An OV order's wizard asks for the organisation, prefilled from the client.
+	ov := sh.order(t, "sandbox-ov")
+	if r := sh.s.Call(t, "POST", "/api/v1/orders/"+ov.ID+"/activate", sh.s.BillingKey, nil); r.Status != 200 {
+		t.Fatalf("activate: %d %s", r.Status, r.Body)
+	}
+	b.visit(strings.TrimPrefix(ov.ConfigureURL, sh.s.URL), "#f-contacts-organization-name", "wizard-ov")
+	if v := run(b, "read organisation", chromedp.Value(chromedp.CSS("#f-contacts-organization-name"))); v != "Example Ltd" {
+		t.Errorf("organisation prefilled as %q", v)
+	}
 }
 
 // staffSignIn signs the browser in as the tenant's owner.
