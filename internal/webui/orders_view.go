@@ -401,8 +401,13 @@ func actionProblem(err error) (int, string, bool) {
 		return 0, "", false
 	}
 	msg := e.Message
-	if msg == "" && len(e.Fields) > 0 {
-		msg = e.Fields[0].Field + " " + e.Fields[0].Detail
+	if len(e.Fields) > 0 {
+		// The details read better than "field: detail" for people.
+		var d []string
+		for _, fe := range e.Fields {
+			d = append(d, fe.Detail)
+		}
+		msg = strings.Join(d, "; ")
 	}
 	switch e.Code {
 	case errs.Conflict, errs.Unsupported:
