@@ -158,6 +158,19 @@ func TestPortalOrderAccess(t *testing.T) {
 	noInline(t, home)
 	want(t, ann.get("/t/acme/portal/certificates/"+o.ID), http.StatusOK, "Set up your certificate")
 	want(t, ann.get("/t/acme/portal/certificates/not-an-id"), http.StatusNotFound)
+
+	// Another tenant: the link's token and the order's id open nothing there.
+	_, email, pass, _, _ := apptest.Seed(t, sh.s.App, "other", "Other Certificates")
+	token := strings.TrimPrefix(link, "/t/acme/portal/o/")
+	want(t, anon.get("/t/other/portal/o/"+token), http.StatusNotFound, "This link is not valid any more")
+	other := newVisitor(t, sh.s)
+	other.login("/t/other/admin/login", email, pass)
+	want(t, other.get("/t/other/admin/orders/"+o.ID), http.StatusNotFound)
+	want(t, other.post("/t/other/admin/orders/"+o.ID+"/cancel", nil), http.StatusNotFound)
+	want(t, other.get("/t/other/admin/orders"), http.StatusOK, "No orders yet")
+	if got := sh.get(t, o.ID).Status; got != "awaiting_configuration" {
+		t.Fatalf("another tenant's staff changed the order to %s", got)
+	}
 }
 
 // TestPortalWizard: the live approver list, errors on their fields with the input kept, the
