@@ -397,6 +397,10 @@ func TestStaffFollowOrdersAndCancel(t *testing.T) {
 	b.do("require activation", chromedp.Click(chromedp.CSS("#f-require-activation")),
 		chromedp.Click(chromedp.CSS(".form-actions button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".flash")))
 	b.visit("/t/acme/admin/orders/new", "form", "order-new")
+	b.do("search for nobody", fill(`input[name="client_q"]`, "nobody here"))
+	b.waitText("#f-client-id", "No client matches", 10*time.Second)
+	b.do("search for Bea", fill(`input[name="client_q"]`, "bea"))
+	b.waitText("#f-client-id", "Bea Buyer", 10*time.Second)
 	b.do("create without a product",
 		chromedp.SetValue(chromedp.CSS("#f-client-id"), sh.client),
 		chromedp.Click(chromedp.CSS(".form-actions button[type=submit]")),

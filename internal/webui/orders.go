@@ -24,6 +24,7 @@ const ordersPerPage = 25
 func (u *UI) orderRoutes(r chi.Router) {
 	r.Get("/orders", u.listOrders)
 	r.Get("/orders/new", u.newOrder)
+	r.Get("/orders/new/clients", u.clientOptions)
 	r.Post("/orders", u.createOrder)
 	r.Get("/orders/{id}", u.showOrder)
 	r.Post("/orders/{id}/{action}", u.orderAction)
@@ -345,7 +346,7 @@ func (u *UI) newOrder(w http.ResponseWriter, r *http.Request) {
 
 func (u *UI) renderNewOrder(w http.ResponseWriter, r *http.Request, status int, f *form) {
 	t := siteOf(r).Tenant
-	clients, _, err := u.d.Accounts.ListClients(r.Context(), t.ID, account.ClientFilter{Newest: true}, account.Page{Limit: 100})
+	clients, err := u.clientChoices(r, f.Get("client_q"), f.Get("client_id"))
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -361,11 +362,7 @@ func (u *UI) renderNewOrder(w http.ResponseWriter, r *http.Request, status int, 
 			data.Err[k] = fieldMessage(label, d)
 		}
 	}
-	pairs := []string{"", "Choose a client"}
-	for _, c := range clients {
-		pairs = append(pairs, c.ID.String(), c.Name()+" · "+c.Email)
-	}
-	data.Clients = options(f.Get("client_id"), pairs...)
+	data.Clients = clients
 	sel := f.Get("product")
 	for _, p := range products {
 		pc := productChoice{Name: p.Name}
@@ -384,6 +381,52 @@ func (u *UI) renderNewOrder(w http.ResponseWriter, r *http.Request, status int, 
 	v := u.newView(r, "New order", "orders")
 	v.Form, v.Data = f, data
 	u.renderPage(w, r, status, "admin/orders/new", v)
+}
+
+// clientChoicesLimit bounds the client select of the new-order form; the search narrows it.
+const clientChoicesLimit = 100
+
+// clientChoices are the options of the client select: the newest clients or those matching the
+// search, and the chosen one even when the search leaves it out.
+func (u *UI) clientChoices(r *http.Request, query, selected string) ([]option, error) {
+	t := siteOf(r).Tenant
+	clients, _, err := u.d.Accounts.ListClients(r.Context(), t.ID, account.ClientFilter{Query: query, Newest: true},
+		account.Page{Limit: clientChoicesLimit})
+	if err != nil {
+		return nil, err
+	}
+	label := "Choose a client"
+	switch {
+	case query != "" && len(clients) == 0:
+		label = "No client matches “" + query + "”"
+	case query != "":
+		label = "Choose one of " + plural(len(clients), "client") + " matching “" + query + "”"
+	}
+	pairs := []string{"", label}
+	seen := false
+	for _, c := range clients {
+		pairs = append(pairs, c.ID.String(), c.Name()+" · "+c.Email)
+		seen = seen || c.ID.String() == selected
+	}
+	if id, err := uuid.Parse(selected); err == nil && !seen {
+		if c, err := u.d.Accounts.GetClient(r.Context(), t.ID, id); err == nil {
+			pairs = append(pairs, c.ID.String(), c.Name()+" · "+c.Email)
+		}
+	}
+	return options(selected, pairs...), nil
+}
+
+// clientOptions answers the new-order form's client search with the select's options.
+func (u *UI) clientOptions(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	opts, err := u.clientChoices(r, strings.TrimSpace(q.Get("client_q")), q.Get("client_id"))
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v := u.newView(r, "", "")
+	v.Data = newOrderPage{Clients: opts}
+	u.renderPartial(w, r, "admin/orders/new", "client_options", v)
 }
 
 func (u *UI) createOrder(w http.ResponseWriter, r *http.Request) {
