@@ -167,7 +167,11 @@ func TestClientConfiguresAndDownloadsPFX(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#f-csr"), "-----BEGIN CERTIFICATE REQUEST-----\nnot base64\n-----END CERTIFICATE REQUEST-----"),
 		chromedp.Click(chromedp.CSS("#dcv-dns")),
 		fill("#f-contacts-admin-job-title", "Head of IT"),
-		chromedp.SetValue(chromedp.CSS("#f-server-type"), "nginx"),
+		chromedp.SetValue(chromedp.CSS("#f-server-type"), "nginx"))
+	if !run(b, "read the DCV choice", chromedp.Evaluate[bool](`document.querySelector("#dcv-dns").checked`)) {
+		t.Fatal("clicking DNS record did not choose it")
+	}
+	b.do("submit with the broken CSR",
 		chromedp.Click(chromedp.CSS("#wizard-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#f-csr-error")))
 	b.shot("wizard-bad-csr")
@@ -182,6 +186,12 @@ func TestClientConfiguresAndDownloadsPFX(t *testing.T) {
 	if !strings.Contains(run(b, "read CSR", chromedp.Value(chromedp.CSS("#f-csr"))), "not base64") {
 		t.Error("after the refusal the CSR typed is gone")
 	}
+	if !run(b, "read the DCV choice", chromedp.Evaluate[bool](`document.querySelector("#dcv-dns").checked`)) {
+		t.Error("after the refusal the DCV method chosen is gone")
+	}
+	// Typing in the CSR box reads it live.
+	b.do("type in the CSR box", chromedp.SendKeys(chromedp.CSS("#f-csr"), " "))
+	b.waitText("#csr-summary", "certificate request", 10*time.Second)
 	if got := sh.get(t, o.ID).Status; got != "awaiting_configuration" {
 		t.Fatalf("after a refused CSR the order is %s", got)
 	}

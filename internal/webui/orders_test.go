@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/sslreseller/sslreseller/internal/app/apptest"
+	"github.com/sslreseller/sslreseller/internal/pki"
 )
 
 // shop is a tenant selling sandbox certificates to two clients, set up through the API.
@@ -191,6 +192,23 @@ func TestPortalWizard(t *testing.T) {
 	want(t, p, http.StatusOK, `name="domains[1].approver_email"`, `value="admin@shop.example.com"`)
 	want(t, v.get(link+"/approver-emails?field=approver_email&generate_key.common_name=not%20a%20domain"), http.StatusOK, `class="hint approver-msg"`)
 	want(t, v.get(link+"/approver-emails?field=approver_email"), http.StatusOK, "Type the domain name above")
+
+	// A pasted CSR is read as it is typed: its names and key, or what is wrong with it.
+	csrKey, err := pki.GenerateKey(pki.KeyECDSAP256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csr := func(names ...string) string {
+		b, err := pki.CreateCSR(csrKey, pki.Subject{CommonName: names[0]}, names)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return url.QueryEscape(string(b))
+	}
+	want(t, v.get(link+"/csr?csr="+csr("www.example.com")), http.StatusOK, "This request is for <strong>www.example.com</strong>", "ecdsa-p256")
+	want(t, v.get(link+"/csr?csr="+csr("*.example.com")), http.StatusOK, `class="csr-summary csr-bad"`, "wildcard")
+	want(t, v.get(link+"/csr?csr="+csr("a.example.com", "b.example.com")), http.StatusOK, `class="csr-summary csr-bad"`)
+	want(t, v.get(link+"/csr?csr=hello"), http.StatusOK, `class="csr-summary csr-bad"`)
 
 	// An approver address the provider does not list: the message is on the approver field.
 	f := wizard("www.example.com", "email")

@@ -42,6 +42,7 @@ func (u *UI) certificateRoutes(r chi.Router) {
 	r.Get("/status", u.certificateStatus)
 	r.Post("/configure", u.configureCertificate)
 	r.Get("/approver-emails", u.approverOptions)
+	r.Get("/csr", u.csrSummary)
 	r.Get("/download/{format}", u.downloadCertificate)
 	r.Post("/pfx", u.downloadPFX)
 	r.Post("/renew", u.portalRenew)
@@ -734,4 +735,52 @@ func errSentence(s string) string {
 		return ""
 	}
 	return sentence(s)
+}
+
+// csrSummary is the wizard's live reading of a pasted CSR: the names and key it asks for, or what
+// is wrong with it, checked locally against the product as the submission will be.
+type csrSummary struct {
+	Names   []string
+	KeyType string
+	Problem string
+}
+
+func (u *UI) csrSummary(w http.ResponseWriter, r *http.Request) {
+	raw := strings.TrimSpace(r.URL.Query().Get("csr"))
+	var out csrSummary
+	if raw != "" {
+		_, _, product, _, err := u.loadCard(r)
+		if err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		info, err := pki.ParseCSR([]byte(raw))
+		if err == nil && product != nil {
+			o, gerr := u.d.Orders.Get(r.Context(), siteOf(r).Tenant.ID, portalOrderOf(r).ID)
+			if gerr != nil {
+				u.fail(w, r, gerr)
+				return
+			}
+			err = info.CheckNames(pki.NameRules{Wildcard: product.Wildcard, MaxNames: min(product.MaxDomains, o.DomainsCount)})
+		}
+		switch e, ok := errs.As(err); {
+		case err == nil:
+			out.Names, out.KeyType = info.Names, info.KeyType
+		case ok && e.Code == errs.Invalid:
+			var d []string
+			for _, fe := range e.Fields {
+				d = append(d, fe.Detail)
+			}
+			if len(d) == 0 {
+				d = append(d, e.Message)
+			}
+			out.Problem = sentence(strings.Join(d, "; "))
+		default:
+			u.fail(w, r, err)
+			return
+		}
+	}
+	v := u.newView(r, "", "")
+	v.Data = out
+	u.renderPartial(w, r, "portal/configure", "csr_summary", v)
 }
