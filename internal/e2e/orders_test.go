@@ -371,6 +371,16 @@ func TestStaffFollowOrdersAndCancel(t *testing.T) {
 		t.Errorf("check now: %q", got)
 	}
 
+	// The change-validation form loads the approver addresses when it opens.
+	b.do("open the change of validation",
+		chromedp.Click(chromedp.CSS("#dcv-box > summary")),
+		chromedp.SetValue(chromedp.CSS(`select[name="domains[0].dcv_method"]`), "email"),
+		chromedp.WaitVisible(chromedp.CSS(`select[name="domains[0].approver_email"]`)))
+	b.shot("order-change-dcv")
+	if got := b.text(`select[name="domains[0].approver_email"]`); !strings.Contains(got, "admin@example.com") {
+		t.Errorf("approvers in the change form: %q", got)
+	}
+
 	b.visit("/t/acme/admin/pending", ".pending-card", "pending-validations")
 	pv := b.text(".pending-list")
 	if !strings.Contains(pv, "shop.example.com") || !strings.Contains(pv, "CNAME") && !strings.Contains(pv, "TXT") {

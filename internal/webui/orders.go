@@ -28,6 +28,7 @@ func (u *UI) orderRoutes(r chi.Router) {
 	r.Post("/orders", u.createOrder)
 	r.Get("/orders/{id}", u.showOrder)
 	r.Post("/orders/{id}/{action}", u.orderAction)
+	r.Get("/orders/{id}/approver-emails", u.adminApproverOptions)
 	r.Get("/pending", u.pendingValidations)
 	r.Group(func(r chi.Router) {
 		r.Use(u.requireCan("settings", "Only owners and admins can change order settings."))
@@ -215,6 +216,17 @@ func (u *UI) providerTitle(name string) string {
 		return s.Title
 	}
 	return name
+}
+
+// adminApproverOptions lists the addresses that may approve a name of the order, for the
+// change-validation form.
+func (u *UI) adminApproverOptions(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r)
+	if !ok {
+		u.fail(w, r, order.ErrNotFound)
+		return
+	}
+	u.approverList(w, r, id)
 }
 
 // safeBack is a page of this admin to return to after an action (the pending validations page), or

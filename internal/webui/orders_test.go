@@ -333,6 +333,8 @@ func TestAdminOrderActions(t *testing.T) {
 		t.Fatalf("a refused action changed the order to %s", got)
 	}
 
+	want(t, staff.get(base+"/approver-emails?field=domains[0].approver_email&domain=www.example.com&selected=admin@example.com", "HX-Request", "true"),
+		http.StatusOK, `name="domains[0].approver_email"`, `<option value="admin@example.com" selected>`)
 	want(t, staff.post(base+"/resend", nil), http.StatusSeeOther)
 	p = staff.post(base+"/dcv", url.Values{"domains[0].name": {"www.example.com"}, "domains[0].dcv_method": {"dns"}, "domains[0].approver_email": {""}})
 	want(t, p, http.StatusSeeOther)

@@ -645,6 +645,11 @@ var approverFieldRE = regexp.MustCompile(`^(approver_email|domains\[\d{1,2}\]\.a
 // approverOptions answers the wizard's live lookup: the addresses that may approve a name, from the
 // provider, as a select named like the field it fills.
 func (u *UI) approverOptions(w http.ResponseWriter, r *http.Request) {
+	u.approverList(w, r, portalOrderOf(r).ID)
+}
+
+// approverList renders the approver select of one order (the wizard's and the admin's).
+func (u *UI) approverList(w http.ResponseWriter, r *http.Request, orderID uuid.UUID) {
 	q := r.URL.Query()
 	field := q.Get("field")
 	if !approverFieldRE.MatchString(field) {
@@ -671,7 +676,7 @@ func (u *UI) approverOptions(w http.ResponseWriter, r *http.Request) {
 	if domain == "" {
 		l.Message = "Type the domain name above to see the addresses that can approve it."
 	} else {
-		list, err := u.d.Orders.ApproverEmails(r.Context(), siteOf(r).Tenant.ID, portalOrderOf(r).ID, strings.TrimPrefix(domain, "*."))
+		list, err := u.d.Orders.ApproverEmails(r.Context(), siteOf(r).Tenant.ID, orderID, strings.TrimPrefix(domain, "*."))
 		switch {
 		case err == nil && len(list) == 0:
 			l.Message = "The certificate authority lists no address for " + domain + ". Choose another method."
