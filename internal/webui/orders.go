@@ -356,8 +356,15 @@ func (u *UI) newOrder(w http.ResponseWriter, r *http.Request) {
 	u.renderNewOrder(w, r, http.StatusOK, f)
 }
 
+// sessNewOrder holds the one-time token of the new-order form, so a form sent twice (a double
+// click, a reload) creates one order.
+const sessNewOrder = "new_order_token"
+
 func (u *UI) renderNewOrder(w http.ResponseWriter, r *http.Request, status int, f *form) {
 	t := siteOf(r).Tenant
+	token := uuid.NewString()
+	u.d.Sessions.Put(r.Context(), sessNewOrder, token)
+	f.Set("form_token", token)
 	clients, err := u.clientChoices(r, f.Get("client_q"), f.Get("client_id"))
 	if err != nil {
 		u.fail(w, r, err)
@@ -443,6 +450,10 @@ func (u *UI) clientOptions(w http.ResponseWriter, r *http.Request) {
 
 func (u *UI) createOrder(w http.ResponseWriter, r *http.Request) {
 	f := postForm(r)
+	if tok := u.d.Sessions.PopString(r.Context(), sessNewOrder); tok == "" || tok != f.Get("form_token") {
+		u.redirect(w, r, siteOf(r).Base+"/admin/orders", "That form was already sent; the order it created is in the list.")
+		return
+	}
 	in := order.CreateInput{BillingReference: f.Get("billing_reference")}
 	in.ClientID, _ = uuid.Parse(f.Get("client_id"))
 	if pid, months, ok := strings.Cut(f.Get("product"), ":"); ok {

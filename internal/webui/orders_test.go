@@ -346,6 +346,27 @@ func TestAdminOrderActions(t *testing.T) {
 	p = staff.get(base)
 	want(t, p, http.StatusOK, "Validation method changed", "Validation e-mail sent again", "Validation checks restarted", "by "+sh.s.OwnerEmail)
 
+	// The new-order form creates one order however often it is sent.
+	form := staff.get("/t/acme/admin/orders/new")
+	tok := regexp.MustCompile(`name="form_token" value="([^"]+)"`).FindStringSubmatch(form.Body)
+	if tok == nil {
+		t.Fatal("the new-order form has no token")
+	}
+	nf := url.Values{"form_token": {tok[1]}, "client_id": {sh.clients["bob@example.com"]}, "product": {sh.products["sandbox-dv"] + ":12"}, "domains_count": {"1"}}
+	want(t, staff.post("/t/acme/admin/orders", nf), http.StatusSeeOther)
+	p = staff.post("/t/acme/admin/orders", nf)
+	want(t, p, http.StatusSeeOther)
+	if p.Location() != "/t/acme/admin/orders" {
+		t.Errorf("the form sent again went to %q", p.Location())
+	}
+	var list struct {
+		Data []orderJSON `json:"data"`
+	}
+	sh.s.Call(t, "GET", "/api/v1/orders?client_id="+sh.clients["bob@example.com"], sh.s.BillingKey, nil).JSON(t, &list)
+	if len(list.Data) != 1 {
+		t.Errorf("the form sent twice made %d orders", len(list.Data))
+	}
+
 	want(t, staff.post("/t/acme/admin/orders/"+uuid.NewString()+"/cancel", nil), http.StatusNotFound)
 	want(t, staff.get("/t/acme/admin/orders/"+uuid.NewString()), http.StatusNotFound)
 	want(t, staff.post(base+"/frobnicate", nil), http.StatusNotFound)
