@@ -256,7 +256,7 @@ func TestPortalWizard(t *testing.T) {
 	if r := v.get(link+"/status?shown="+url.QueryEscape(shown), "HX-Request", "true"); r.Status != http.StatusNoContent || r.Header.Get("HX-Refresh") != "" {
 		t.Errorf("poll without change: %d refresh=%q", r.Status, r.Header.Get("HX-Refresh"))
 	}
-	if r := v.get(link+"/status?shown=issued/1/v", "HX-Request", "true"); r.Header.Get("HX-Refresh") != "true" {
+	if r := v.get(link+"/status?shown=issued/issued/v", "HX-Request", "true"); r.Header.Get("HX-Refresh") != "true" {
 		t.Errorf("poll with a change: refresh=%q", r.Header.Get("HX-Refresh"))
 	}
 	// Several names, one validated differently: an error about that name is on its row.
@@ -417,6 +417,12 @@ func TestIssuedCertificateInPortalAndAdmin(t *testing.T) {
 	p = v.get(base)
 	if strings.Contains(p.Body, `action="`+base+`/reissue"`) || strings.Contains(p.Body, `action="`+base+`/renew"`) {
 		t.Error("reissue or renew offered while a reissue is in flight")
+	}
+	if !strings.Contains(p.Body, "Download PFX") {
+		t.Error("during a reissue the current certificate is no longer offered")
+	}
+	if iss := sh.get(t, o.ID).Issuances; iss[len(iss)-1].Status == "pending" && !strings.Contains(p.Body, `hx-trigger="every 2s"`) {
+		t.Error("during a reissue the page does not watch for the new certificate")
 	}
 	sh.waitFor(t, o.ID, "issued", 2)
 

@@ -209,7 +209,7 @@ func (u *UI) certificateStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	shown := r.URL.Query().Get("shown")
-	if string(o.Status)+"/"+strconv.Itoa(len(o.Issuances))+"/"+dcvState(o) == shown {
+	if pollKey(o) == shown {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
@@ -227,8 +227,17 @@ func dcvState(o *order.View) string {
 }
 
 // PollKey is what the page's poll compares against (see certificateStatus).
-func (p certPage) PollKey() string {
-	return string(p.Order.Status) + "/" + strconv.Itoa(len(p.Order.Issuances)) + "/" + dcvState(&p.Order.View)
+func (p certPage) PollKey() string { return pollKey(&p.Order.View) }
+
+// pollKey sums up what the certificate page shows that the provider can change: the status, the
+// requests and their states, the names' validation.
+func pollKey(o *order.View) string {
+	var b strings.Builder
+	b.WriteString(string(o.Status))
+	for _, is := range o.Issuances {
+		b.WriteString("/" + is.Status)
+	}
+	return b.String() + "/" + dcvState(o)
 }
 
 // installSteps are the install instructions for a server type.
