@@ -26,6 +26,7 @@ import (
 	"github.com/sslreseller/sslreseller/internal/account"
 	"github.com/sslreseller/sslreseller/internal/catalog"
 	"github.com/sslreseller/sslreseller/internal/httpapi"
+	"github.com/sslreseller/sslreseller/internal/mail"
 	"github.com/sslreseller/sslreseller/internal/order"
 	"github.com/sslreseller/sslreseller/internal/platform/config"
 	"github.com/sslreseller/sslreseller/internal/platform/db"
@@ -49,6 +50,7 @@ type App struct {
 	Providers *provider.Store
 	Catalog   *catalog.Store
 	Orders    *order.Service
+	Mail      *mail.Service
 	Sessions  *scs.SessionManager
 	River     *river.Client[pgx.Tx]
 	store     *pgxstore.PostgresStore
@@ -97,6 +99,9 @@ func New(ctx context.Context, cfg *config.Config, log *zap.Logger, opts Options)
 			MaxInterval: cfg.Poller.MaxInterval, MaxPendingAge: cfg.Poller.MaxPendingAge, SubmitLease: cfg.Poller.SubmitLease,
 			ConfigureLinkTTL: cfg.Orders.ConfigureLinkTTL, ReissueBefore: cfg.Orders.ReissueBefore})
 
+	a.Mail = mail.New(mail.Deps{DB: d, Orders: a.Orders, Tenants: a.Tenants, Accounts: a.Accounts, Catalog: a.Catalog, SMTP: cfg.SMTP, Log: log})
+	a.Orders.SetNotifier(order.Notifiers{a.Mail})
+
 	// Expired sessions are deleted by the hourly cleanup job, not by a goroutine of the store.
 	a.store = pgxstore.NewWithCleanupInterval(d.Pool, 0)
 	sm := scs.New()
@@ -117,6 +122,7 @@ func New(ctx context.Context, cfg *config.Config, log *zap.Logger, opts Options)
 	}
 	a.River = rc
 	a.Orders.SetRiver(rc)
+	a.Mail.SetRiver(rc)
 	return a, nil
 }
 
@@ -128,6 +134,7 @@ func (a *App) newRiver(work bool) (*river.Client[pgx.Tx], error) {
 	river.AddWorker(workers, &order.SubmitWorker{Service: a.Orders})
 	river.AddWorker(workers, &order.PollWorker{Service: a.Orders})
 	river.AddWorker(workers, &order.SweepWorker{Service: a.Orders})
+	river.AddWorker(workers, &mail.SendWorker{Service: a.Mail})
 	cfg := &river.Config{
 		Logger:  slog.New(zapslog.NewHandler(a.Log.Core(), zapslog.WithName("river"))),
 		Workers: workers,

@@ -44,3 +44,17 @@ func (s *Service) notify(ctx context.Context, tx pgx.Tx, tenantID, orderID uuid.
 func (s *Service) ViewTx(ctx context.Context, tx pgx.Tx, tenantID, orderID uuid.UUID) (*View, error) {
 	return s.viewTx(ctx, tx, tenantID, orderID)
 }
+
+// Notifiers tells each of several notifiers, in order, and stops at the first error (which rolls the
+// change back).
+type Notifiers []Notifier
+
+// OrderEvent implements Notifier.
+func (ns Notifiers) OrderEvent(ctx context.Context, tx pgx.Tx, tenantID, orderID uuid.UUID, eventType string) error {
+	for _, n := range ns {
+		if err := n.OrderEvent(ctx, tx, tenantID, orderID, eventType); err != nil {
+			return err
+		}
+	}
+	return nil
+}

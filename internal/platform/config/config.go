@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"sort"
@@ -29,6 +30,18 @@ type Config struct {
 	Worker    Worker    `mapstructure:"worker"`
 	Poller    Poller    `mapstructure:"poller"`
 	Orders    Orders    `mapstructure:"orders"`
+	SMTP      SMTP      `mapstructure:"smtp"`
+}
+
+// SMTP is the platform's mail server. With no host, mail is kept in the development mailbox of the
+// admin UI instead of being sent.
+type SMTP struct {
+	Host     string `mapstructure:"host"`
+	Port     int    `mapstructure:"port"`
+	Username string `mapstructure:"username"`
+	Password string `mapstructure:"password"`
+	TLS      string `mapstructure:"tls"` // none, starttls or tls
+	From     string `mapstructure:"from"`
 }
 
 // Poller holds the validation poller's schedule.
@@ -125,6 +138,12 @@ var defaults = map[string]any{
 	"poller.submit_lease":              "2m",
 	"orders.configure_link_ttl":        "336h",
 	"orders.reissue_before":            "720h",
+	"smtp.host":                        "",
+	"smtp.port":                        587,
+	"smtp.username":                    "",
+	"smtp.password":                    "",
+	"smtp.tls":                         "starttls",
+	"smtp.from":                        "sslreseller <no-reply@localhost>",
 }
 
 // Keys returns every configuration key, sorted.
@@ -245,6 +264,17 @@ func (c *Config) Validate() error {
 	if c.Poller.MaxInterval < c.Poller.InitialInterval {
 		return bad("poller.max_interval", "must not be shorter than poller.initial_interval")
 	}
+	switch c.SMTP.TLS {
+	case "none", "starttls", "tls":
+	default:
+		return bad("smtp.tls", "must be none, starttls or tls (got %q)", c.SMTP.TLS)
+	}
+	if c.SMTP.Port < 1 || c.SMTP.Port > 65535 {
+		return bad("smtp.port", "must be a TCP port between 1 and 65535 (got %d)", c.SMTP.Port)
+	}
+	if _, err := mail.ParseAddress(c.SMTP.From); err != nil {
+		return bad("smtp.from", "must be an e-mail address such as \"Example <no-reply@example.com>\" (%v)", err)
+	}
 	if c.Worker.Concurrency < 1 {
 		return bad("worker.concurrency", "must be at least 1")
 	}
@@ -317,6 +347,12 @@ func (c *Config) Masked() map[string]any {
 		"poller.submit_lease":              c.Poller.SubmitLease.String(),
 		"orders.configure_link_ttl":        c.Orders.ConfigureLinkTTL.String(),
 		"orders.reissue_before":            c.Orders.ReissueBefore.String(),
+		"smtp.host":                        c.SMTP.Host,
+		"smtp.port":                        c.SMTP.Port,
+		"smtp.username":                    c.SMTP.Username,
+		"smtp.password":                    secret(c.SMTP.Password),
+		"smtp.tls":                         c.SMTP.TLS,
+		"smtp.from":                        c.SMTP.From,
 	}
 }
 

@@ -1,0 +1,303 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net"
+	netmail "net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/google/uuid"
+
+	"github.com/sslreseller/sslreseller/internal/app/apptest"
+	"github.com/sslreseller/sslreseller/internal/mail"
+	"github.com/sslreseller/sslreseller/internal/platform/config"
+)
+
+// received is one message the test SMTP server accepted.
+type received struct {
+	from, to, subject, replyTo string
+	text, html                 string
+	attachments                map[string][]byte
+}
+
+// smtpCatcher is an in-process SMTP server that keeps what it receives and refuses the first
+// failFirst messages with a temporary error.
+type smtpCatcher struct {
+	mu        sync.Mutex
+	got       []received
+	failFirst int
+	refused   int
+	t         *testing.T
+}
+
+func (c *smtpCatcher) NewSession(*smtp.Conn) (smtp.Session, error) { return &catcherSession{c: c}, nil }
+
+type catcherSession struct {
+	c        *smtpCatcher
+	from, to string
+}
+
+func (s *catcherSession) Reset()        {}
+func (s *catcherSession) Logout() error { return nil }
+func (s *catcherSession) Mail(from string, _ *smtp.MailOptions) error {
+	s.from = from
+	return nil
+}
+func (s *catcherSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.to = to
+	return nil
+}
+
+func (s *catcherSession) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	if s.c.refused < s.c.failFirst {
+		s.c.refused++
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
+	m, err := parseMail(raw)
+	if err != nil {
+		s.c.t.Errorf("the service sent a message that does not parse: %v\n%s", err, raw)
+		return err
+	}
+	m.from, m.to = s.from, s.to
+	s.c.got = append(s.c.got, m)
+	return nil
+}
+
+func (c *smtpCatcher) messages() []received {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]received(nil), c.got...)
+}
+
+func parseMail(raw []byte) (received, error) {
+	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return received{}, err
+	}
+	dec := new(mime.WordDecoder)
+	subject, _ := dec.DecodeHeader(msg.Header.Get("Subject"))
+	out := received{subject: subject, replyTo: msg.Header.Get("Reply-To"), attachments: map[string][]byte{}}
+	err = walkPart(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), "", msg.Body, &out)
+	return out, err
+}
+
+func walkPart(contentType, encoding, disposition string, body io.Reader, out *received) error {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return err
+	}
+	if strings.HasPrefix(mt, "multipart/") {
+		mr := multipart.NewReader(body, params["boundary"])
+		for {
+			p, err := mr.NextRawPart()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if err := walkPart(p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p.Header.Get("Content-Disposition"), p, out); err != nil {
+				return err
+			}
+		}
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return err
+	}
+	switch strings.ToLower(encoding) {
+	case "base64":
+		b, err = base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(b)), ""))
+		if err != nil {
+			return err
+		}
+	case "quoted-printable":
+		b, err = io.ReadAll(quotedprintable.NewReader(bytes.NewReader(b)))
+		if err != nil {
+			return err
+		}
+	}
+	if disposition != "" {
+		if d, dp, err := mime.ParseMediaType(disposition); err == nil && d == "attachment" {
+			out.attachments[dp["filename"]] = b
+			return nil
+		}
+	}
+	switch mt {
+	case "text/plain":
+		out.text = string(b)
+	case "text/html":
+		out.html = string(b)
+	}
+	return nil
+}
+
+func startSMTP(t *testing.T, failFirst int) (*smtpCatcher, int) {
+	t.Helper()
+	c := &smtpCatcher{t: t, failFirst: failFirst}
+	srv := smtp.NewServer(c)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return c, ln.Addr().(*net.TCPAddr).Port
+}
+
+// waitMail waits until the catcher holds a message whose subject starts with prefix.
+func waitMail(t *testing.T, c *smtpCatcher, prefix string) received {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		for _, m := range c.messages() {
+			if strings.HasPrefix(m.subject, prefix) {
+				return m
+			}
+		}
+		if time.Now().After(deadline) {
+			var subjects []string
+			for _, m := range c.messages() {
+				subjects = append(subjects, m.subject)
+			}
+			t.Fatalf("no e-mail %q arrived; got %q", prefix, subjects)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestLifecycleSendsEachEmailOnce(t *testing.T) {
+	catcher, port := startSMTP(t, 1)
+	s := apptest.New(t, apptest.Options{Configure: func(c *config.Config) {
+		c.SMTP = config.SMTP{Host: "127.0.0.1", Port: port, TLS: "none", From: "Platform Mail <mail@platform.test>"}
+	}})
+	sh := shopWith(t, s)
+
+	o := sh.order(t, "sandbox-dv", 12)
+	link := waitMail(t, catcher, "Set up your certificate")
+	if link.to != "buyer@example.com" || !strings.Contains(link.text, o.ConfigureURL) || !strings.Contains(link.html, "Set up your certificate") {
+		t.Fatalf("configuration e-mail: to %s\n%s", link.to, link.text)
+	}
+	if link.from != "mail@platform.test" {
+		t.Fatalf("envelope sender %q, want the platform's address", link.from)
+	}
+
+	r := s.Call(t, "POST", "/api/v1/orders/"+o.ID+"/configure", s.BillingKey, map[string]any{
+		"generate_key": map[string]any{"key_type": "ecdsa-p256", "common_name": "www.example.com"}, "dcv_method": "dns", "server_type": "nginx"})
+	if r.Status != 202 {
+		t.Fatalf("configure: %d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &o)
+	submitted := waitMail(t, catcher, "Prove you control www.example.com")
+	if o.Domains[0].Instructions == nil || !strings.Contains(submitted.text, o.Domains[0].Instructions.RecordName) ||
+		!strings.Contains(submitted.text, o.Domains[0].Instructions.RecordValue) {
+		t.Fatalf("the submitted e-mail lacks the DNS record %+v:\n%s", o.Domains[0].Instructions, submitted.text)
+	}
+
+	sh.waitFor(t, o.ID, "issued")
+	issued := waitMail(t, catcher, "Your certificate for www.example.com is issued")
+	att := issued.attachments["www.example.com.fullchain.pem"]
+	if !bytes.Equal(att, download(t, s, o.ID, "fullchain")) {
+		t.Fatalf("the issued e-mail's attachment is not the full chain: %q (attachments %v)", att, len(issued.attachments))
+	}
+	if !strings.Contains(issued.text, "ssl_certificate") {
+		t.Fatalf("the issued e-mail lacks nginx install instructions:\n%s", issued.text)
+	}
+
+	other := sh.order(t, "sandbox-dv", 12)
+	waitMail(t, catcher, "Set up your certificate")
+	if r := s.Call(t, "POST", "/api/v1/orders/"+other.ID+"/cancel", s.BillingKey, map[string]any{"reason": "changed my mind"}); r.Status != 200 {
+		t.Fatalf("cancel: %d %s", r.Status, r.Body)
+	}
+	cancelled := waitMail(t, catcher, "Your Sandbox")
+	if !strings.Contains(cancelled.subject, "cancelled") {
+		t.Fatalf("cancel e-mail subject %q", cancelled.subject)
+	}
+
+	// Give stray duplicates a moment, then count: each e-mail once, though the first was refused once.
+	time.Sleep(500 * time.Millisecond)
+	count := map[string]int{}
+	for _, m := range catcher.messages() {
+		count[m.subject]++
+	}
+	for subject, n := range count {
+		want := 1
+		if strings.HasPrefix(subject, "Set up your certificate") {
+			want = 2 // one per order
+		}
+		if n != want {
+			t.Errorf("%d e-mails %q, want %d", n, subject, want)
+		}
+	}
+	if len(count) != 4 {
+		t.Errorf("e-mails sent: %v", count)
+	}
+
+	oid := uuid.MustParse(o.ID)
+	list, err := s.App.Mail.List(t.Context(), s.Tenant.ID, &oid, uuid.Nil, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 3 {
+		t.Fatalf("delivery records of the order: %d", len(list))
+	}
+	for _, m := range list {
+		if m.Status != mail.StatusSent || m.To != "buyer@example.com" || m.Subject == "" {
+			t.Errorf("delivery record %+v", m)
+		}
+		if m.Template == "configure_link" && (m.Attempts != 2 || m.Error != "") {
+			t.Errorf("the refused first message: %d attempts, error %q", m.Attempts, m.Error)
+		}
+	}
+}
+
+func TestMailboxKeepsMailWithoutSMTP(t *testing.T) {
+	s := apptest.New(t)
+	sh := shopWith(t, s)
+	o := sh.order(t, "sandbox-dv", 12)
+	oid := uuid.MustParse(o.ID)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		list, err := s.App.Mail.List(t.Context(), s.Tenant.ID, &oid, uuid.Nil, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) == 1 && list[0].Status == mail.StatusKept {
+			if !strings.Contains(list[0].Text, o.ConfigureURL) {
+				t.Fatalf("kept message lacks the link:\n%s", list[0].Text)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mailbox: %+v", list)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := s.App.Mail.Resend(t.Context(), s.Tenant.ID, oid, "issued"); err == nil || !strings.Contains(err.Error(), "no issued certificate") {
+		t.Fatalf("resending an issued e-mail before issue: %v", err)
+	}
+	if err := s.App.Mail.Resend(t.Context(), s.Tenant.ID, oid, "configure_link"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.App.Mail.Resend(t.Context(), s.Tenant.ID, uuid.Must(uuid.NewV7()), "configure_link"); err == nil {
+		t.Fatal("resend for an unknown order succeeded")
+	}
+}
