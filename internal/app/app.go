@@ -188,7 +188,7 @@ func (a *App) Handler() http.Handler {
 		OnTenant: func(r *http.Request, id uuid.UUID) { setLogTenant(r, id) },
 	})
 	ui := webui.New(webui.Deps{
-		Tenants: a.Tenants, Accounts: a.Accounts, Providers: a.Providers, Catalog: a.Catalog, Orders: a.Orders,
+		Tenants: a.Tenants, Accounts: a.Accounts, Providers: a.Providers, Catalog: a.Catalog, Orders: a.Orders, Mail: a.Mail,
 		Sessions: a.Sessions, Log: a.Log,
 		BaseURL: a.Config.HTTP.BaseURL, LoginAttempts: a.Config.Auth.LoginAttempts, LoginWindow: a.Config.Auth.LoginWindow,
 		OnTenant: func(r *http.Request, id uuid.UUID) { setLogTenant(r, id) },

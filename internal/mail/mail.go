@@ -178,7 +178,7 @@ func (s *Service) Resend(ctx context.Context, tenantID, orderID uuid.UUID, name 
 		if err := s.queue(ctx, tx, tenantID, orderID, name, to); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, tenantID, "email.resend", "order", orderID.String(), map[string]any{"template": name, "to": to})
+		return audit.Record(ctx, tx, tenantID, "email.resend", "order", orderID.String(), map[string]any{"template": name, "recipient": to})
 	})
 }
 

@@ -157,7 +157,7 @@ func (s *Service) deliver(ctx context.Context, tenantID, id uuid.UUID, last bool
 			return nil
 		}
 		return audit.Record(ctx, tx, tenantID, "email."+status, "order", m.OrderID.String(),
-			map[string]any{"template": m.Template, "to": m.To, "subject": r.Subject, "error": errText})
+			map[string]any{"template": m.Template, "recipient": m.To, "subject": r.Subject, "error": errText})
 	})
 	if err != nil {
 		return err

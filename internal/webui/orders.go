@@ -11,6 +11,7 @@ import (
 
 	"github.com/sslreseller/sslreseller/internal/account"
 	"github.com/sslreseller/sslreseller/internal/catalog"
+	"github.com/sslreseller/sslreseller/internal/mail"
 	"github.com/sslreseller/sslreseller/internal/order"
 	"github.com/sslreseller/sslreseller/internal/pki"
 	"github.com/sslreseller/sslreseller/internal/platform/errs"
@@ -119,6 +120,7 @@ type orderPage struct {
 	KeyTypes    []option
 	DCVMethods  []option
 	Back        string
+	Emails      []mail.Message
 }
 
 // orderActs are the actions the order's status and provider allow.
@@ -199,6 +201,12 @@ func (u *UI) renderOrder(w http.ResponseWriter, r *http.Request, status int, f *
 		return
 	}
 	p.Acts = actsFor(card, p.Caps)
+	if u.d.Mail != nil {
+		if p.Emails, err = u.d.Mail.List(r.Context(), t.ID, &id, uuid.Nil, 20); err != nil {
+			u.fail(w, r, err)
+			return
+		}
+	}
 	if f == nil {
 		f = newForm(nil)
 	}
@@ -294,6 +302,10 @@ func (u *UI) orderAction(w http.ResponseWriter, r *http.Request) {
 	case "reset":
 		_, err = u.d.Orders.Reset(ctx, t.ID, id)
 		flash = "Validation checks were restarted."
+	case "email-link", "email-issued":
+		tmpl := map[string]string{"email-link": "configure_link", "email-issued": "issued"}[chi.URLParam(r, "action")]
+		err = u.d.Mail.Resend(ctx, t.ID, id, tmpl)
+		flash = "The e-mail is on its way to the client."
 	default:
 		u.notFound(w, r)
 		return

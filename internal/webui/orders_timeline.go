@@ -66,6 +66,10 @@ func (e timelineEntry) Tone() string {
 }
 
 var eventTitles = map[string]string{
+	"email.sent":               "E-mail sent to the client",
+	"email.kept":               "E-mail kept in the development mailbox",
+	"email.failed":             "E-mail could not be delivered",
+	"email.resend":             "E-mail sent again on request",
 	"order.created":            "Order created",
 	"order.activate":           "Activated by staff",
 	"order.submit":             "Configuration submitted",
@@ -104,6 +108,7 @@ var factKeys = []struct{ key, label string }{
 	{"provider_reference", "Provider reference"}, {"test", "Test certificate"}, {"serial", "Serial"},
 	{"not_after", "Expires"}, {"term_ends_at", "Term ends"}, {"class", "Error class"}, {"outcome", "Outcome"},
 	{"matched_by_reference", "Matched by our reference"},
+	{"subject", "Subject"}, {"recipient", "To"}, {"error", "Error"},
 }
 
 func timelineEntries(list []order.Entry, providerTitle func(string) string) []timelineEntry {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sslreseller/sslreseller/internal/account"
 	"github.com/sslreseller/sslreseller/internal/catalog"
+	"github.com/sslreseller/sslreseller/internal/mail"
 	"github.com/sslreseller/sslreseller/internal/order"
 	"github.com/sslreseller/sslreseller/internal/provider"
 	"github.com/sslreseller/sslreseller/internal/tenant"
@@ -26,6 +27,7 @@ type Deps struct {
 	Providers *provider.Store
 	Catalog   *catalog.Store
 	Orders    *order.Service
+	Mail      *mail.Service
 	// Sessions keeps sign-in state; Routes wraps every page in its LoadAndSave.
 	Sessions *scs.SessionManager
 	Log      *zap.Logger
@@ -140,6 +142,7 @@ func (u *UI) tenantRoutes(r chi.Router) {
 			u.catalogRoutes(r)
 			u.orderRoutes(r)
 			u.notifyRoutes(r)
+			u.mailRoutes(r)
 
 			r.Get("/staff", u.listStaff)
 			r.Group(func(r chi.Router) {
