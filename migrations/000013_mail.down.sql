@@ -1,1 +1,2 @@
+ALTER TABLE orders DROP COLUMN expiry_notified_days;
 DROP TABLE email_messages;

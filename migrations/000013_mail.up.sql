@@ -27,3 +27,7 @@ ALTER TABLE email_messages ENABLE ROW LEVEL SECURITY;
 ALTER TABLE email_messages FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON email_messages USING (tenant_id = app_tenant_id() OR app_is_system())
     WITH CHECK (tenant_id = app_tenant_id() OR app_is_system());
+
+-- The expiry notice last sent for the order's term, in days before its end (NULL: none yet), so each
+-- step of the tenant's schedule is sent once.
+ALTER TABLE orders ADD COLUMN expiry_notified_days integer;

@@ -301,3 +301,76 @@ func TestMailboxKeepsMailWithoutSMTP(t *testing.T) {
 		t.Fatal("resend for an unknown order succeeded")
 	}
 }
+
+// TestExpiryNoticesFollowTheSchedule: with an injected clock the term keeper sends the expiring
+// e-mail (and the order.expiring event) on the tenant's schedule, each step once.
+func TestExpiryNoticesFollowTheSchedule(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
+	s := apptest.New(t, apptest.Options{Now: clk.Now, Configure: func(c *config.Config) { c.Poller.FirstCheck = time.Hour }})
+	sh := shopOn(t, s)
+	o := sh.order(t, "sandbox-dv", 12)
+	if r := s.Call(t, "POST", "/api/v1/orders/"+o.ID+"/configure", s.BillingKey, map[string]any{
+		"generate_key": map[string]any{"common_name": "ending.example.com"}, "dcv_method": "dns"}); r.Status != 202 {
+		t.Fatalf("configure: %d %s", r.Status, r.Body)
+	}
+	clk.Set(clk.Now().Add(2 * time.Second))
+	s.Call(t, "POST", "/api/v1/orders/"+o.ID+"/check", s.BillingKey, nil)
+	o = sh.get(t, o.ID)
+	if o.Status != "issued" || o.Term.EndsAt == nil {
+		t.Fatalf("order %s, term %+v", o.Status, o.Term)
+	}
+	end := *o.Term.EndsAt
+	oid := uuid.MustParse(o.ID)
+	expiring := func(want int) []mail.Message {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			list, err := s.App.Mail.List(t.Context(), s.Tenant.ID, &oid, uuid.Nil, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []mail.Message
+			for _, m := range list {
+				if m.Template == "expiring" && m.Status == mail.StatusKept {
+					out = append(out, m)
+				}
+			}
+			if len(out) == want {
+				return out
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d expiring e-mails, want %d", len(out), want)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	sweep := func(at time.Time) int {
+		t.Helper()
+		clk.Set(at)
+		res, err := s.App.Orders.Sweep(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Notified
+	}
+
+	if n := sweep(end.Add(-40 * 24 * time.Hour)); n != 0 {
+		t.Fatalf("%d notices 40 days before the end", n)
+	}
+	if n := sweep(end.Add(-20 * 24 * time.Hour)); n != 1 {
+		t.Fatalf("%d notices 20 days before the end, want the 30-day one", n)
+	}
+	if got := expiring(1); !strings.Contains(got[0].Subject, "ends in 20 days") || !strings.Contains(got[0].Text, "ending.example.com") {
+		t.Fatalf("expiring e-mail: %q\n%s", got[0].Subject, got[0].Text)
+	}
+	if n := sweep(end.Add(-19 * 24 * time.Hour)); n != 0 {
+		t.Fatalf("the 30-day notice went out again: %d", n)
+	}
+	if n := sweep(end.Add(-13 * 24 * time.Hour)); n != 1 {
+		t.Fatalf("%d notices 13 days before the end, want the 14-day one", n)
+	}
+	got := expiring(2)
+	if !strings.Contains(got[0].Subject, "ends in 13 days") {
+		t.Fatalf("second notice: %q", got[0].Subject)
+	}
+}

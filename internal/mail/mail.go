@@ -112,6 +112,8 @@ func templateOf(event string, status order.Status) string {
 		return "cancelled"
 	case order.EventReissued, order.EventRenewed:
 		return "reissued"
+	case order.EventExpiring:
+		return "expiring"
 	}
 	return ""
 }

@@ -210,6 +210,8 @@ type data struct {
 	Reason       string
 	RefundDue    bool
 	Domains      []domainStep
+	TermEnds     string // the day the order's term ends
+	EndsIn       string // "in 14 days", "tomorrow", "today"
 }
 
 type domainStep struct {
@@ -257,6 +259,10 @@ func (s *Service) render(ctx context.Context, tenantID uuid.UUID, m *Message) (*
 			d.Attachment = f.Name
 		}
 	}
+	if v.Term.EndsAt != nil {
+		d.TermEnds = v.Term.EndsAt.UTC().Format("2 January 2006")
+		d.EndsIn = endsIn(s.Orders.Now(), *v.Term.EndsAt)
+	}
 	if setup, err := s.Orders.Setup(ctx, tenantID, v.ID); err == nil {
 		d.ServerType, d.Install = install(setup.ServerType)
 	}
@@ -290,6 +296,18 @@ func execute(name string, d data, out *Rendered) error {
 	}
 	out.HTML = b.String()
 	return nil
+}
+
+// endsIn says in words how far off end is, counted in whole days.
+func endsIn(now, end time.Time) string {
+	days := int(end.Sub(now).Hours()) / 24
+	switch {
+	case days <= 0:
+		return "today"
+	case days == 1:
+		return "tomorrow"
+	}
+	return fmt.Sprintf("in %d days", days)
 }
 
 func period(months int) string {

@@ -258,6 +258,7 @@ func (s *Service) finishIssue(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID
 	}
 	nextReissue := s.nextReissue(leaf.NotBefore, leaf.NotAfter, end)
 	if _, err := tx.Exec(ctx, `UPDATE orders SET current_issuance = $3, term_starts_at = $4, term_ends_at = $5, next_reissue_at = $6,
+		expiry_notified_days = CASE WHEN term_ends_at IS DISTINCT FROM $5 THEN NULL ELSE expiry_notified_days END,
 		updated_at = now() WHERE tenant_id = $1 AND id = $2`, tenantID, o.ID, is.ID, start, end, nextReissue); err != nil {
 		return err
 	}

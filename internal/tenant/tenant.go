@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +44,23 @@ type Settings struct {
 	RequireActivation bool `json:"require_activation"`
 	// SupportEmail is where client replies go.
 	SupportEmail string `json:"support_email,omitempty"`
+	// ExpiryNotices are the days before the end of a term on which the client is told it is ending;
+	// empty means DefaultExpiryNotices.
+	ExpiryNotices []int `json:"expiry_notice_days,omitempty"`
+}
+
+// DefaultExpiryNotices is the expiry notice schedule of a tenant that has not set one.
+var DefaultExpiryNotices = []int{30, 14, 7, 1, 0}
+
+// ExpirySchedule returns the tenant's notice days, largest first.
+func (s Settings) ExpirySchedule() []int {
+	if len(s.ExpiryNotices) == 0 {
+		return DefaultExpiryNotices
+	}
+	out := slices.Clone(s.ExpiryNotices)
+	slices.Sort(out)
+	slices.Reverse(out)
+	return slices.Compact(out)
 }
 
 // Active reports whether the tenant may be used.
