@@ -31,3 +31,19 @@ CREATE POLICY tenant_isolation ON email_messages USING (tenant_id = app_tenant_i
 -- The expiry notice last sent for the order's term, in days before its end (NULL: none yet), so each
 -- step of the tenant's schedule is sent once.
 ALTER TABLE orders ADD COLUMN expiry_notified_days integer;
+
+-- A tenant's own wording of an e-mail: the text part (first line "Subject: ...") and the HTML part,
+-- both Go templates. Without a row the built-in default is used.
+CREATE TABLE email_templates (
+    tenant_id  uuid NOT NULL REFERENCES tenants (id),
+    name       text NOT NULL,
+    body_text  text NOT NULL,
+    body_html  text NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, name)
+);
+
+ALTER TABLE email_templates ENABLE ROW LEVEL SECURITY;
+ALTER TABLE email_templates FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON email_templates USING (tenant_id = app_tenant_id() OR app_is_system())
+    WITH CHECK (tenant_id = app_tenant_id() OR app_is_system());

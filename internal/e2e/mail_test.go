@@ -17,8 +17,7 @@ func TestStaffReadMailboxAndResend(t *testing.T) {
 	b := newBrowser(t, sh.s.URL, "mail")
 	b.staffSignIn(sh.s)
 	b.visit("/t/acme/admin/emails", ".page-header", "mailbox")
-	b.waitText(".table", "Set up your certificate", 20*time.Second)
-	b.do("reload the mailbox", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".badge")))
+	b.reloadUntil(".content", "Set up your certificate", 20*time.Second)
 	b.shot("mailbox-kept")
 	list := strings.ToLower(b.text(".content"))
 	for _, want := range []string{"development mailbox", "bea@example.com", "in mailbox", "configure_link"} {
@@ -55,5 +54,67 @@ func TestStaffReadMailboxAndResend(t *testing.T) {
 	b.shot("order-emails-resent")
 	if tl := b.text("#timeline"); !strings.Contains(tl, "E-mail kept in the development mailbox") || !strings.Contains(tl, "E-mail sent again on request") {
 		t.Errorf("timeline lacks the e-mails: %q", tl)
+	}
+}
+
+// TestStaffRewordEmail: an owner rewords the configuration e-mail; a template with a syntax error
+// comes back with the line and is not saved; the preview shows the new wording, and the next order's
+// e-mail uses it.
+func TestStaffRewordEmail(t *testing.T) {
+	sh := newOrderShop(t, "1h")
+	b := newBrowser(t, sh.s.URL, "mail-templates")
+	b.staffSignIn(sh.s)
+	b.visit("/t/acme/admin/emails/templates", ".table", "templates")
+	if got := b.text(".table"); !strings.Contains(got, "Configuration link") || !strings.Contains(got, "Certificate issued") {
+		t.Fatalf("templates list: %q", got)
+	}
+	b.visit("/t/acme/admin/emails/templates/configure_link", "#f-text", "template-default")
+	if got := b.text("#preview"); !strings.Contains(got, "Set up your certificate for DV certificate") {
+		t.Errorf("default preview: %q", got)
+	}
+
+	broken := "Subject: Welcome {{.ClientName}}\nHi {{.ClientName}},\nyour link: {{.ConfigureURL\n"
+	b.do("save a broken template", chromedp.SetValue(chromedp.CSS("#f-text"), broken),
+		chromedp.Click(chromedp.CSS(`button[value=save]`)), chromedp.WaitVisible(chromedp.CSS("#f-text-error")))
+	b.shot("template-error")
+	if got := b.text("#f-text-error"); !strings.Contains(got, "Line 3") && !strings.Contains(got, "line 3") {
+		t.Errorf("the error does not name line 3: %q", got)
+	}
+	if got := run(b, "read the text", chromedp.Value(chromedp.CSS("#f-text"))); !strings.Contains(got, "{{.ConfigureURL\n") {
+		t.Errorf("the typed template was not kept: %q", got)
+	}
+
+	good := "Subject: Welcome aboard, {{.ClientName}}\nHi {{.ClientName}},\nset up your certificate here: {{.ConfigureURL}}\n"
+	b.do("preview", chromedp.SetValue(chromedp.CSS("#f-text"), good),
+		chromedp.Click(chromedp.CSS(`button[value=preview]`)), chromedp.WaitVisible(chromedp.CSS(".tpl-subject")))
+	if got := b.text("#preview"); !strings.Contains(got, "Welcome aboard, Bea Buyer") {
+		t.Errorf("preview: %q", got)
+	}
+	b.do("save", chromedp.Click(chromedp.CSS(`button[value=save]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	b.shot("template-saved")
+
+	o := sh.order(t, "sandbox-dv")
+	b.visit("/t/acme/admin/emails", ".page-header", "mailbox")
+	b.reloadUntil(".content", "Welcome aboard, Bea Buyer", 20*time.Second)
+	b.do("open the message", chromedp.Click(chromedp.CSS("a.row-title")), chromedp.WaitVisible(chromedp.CSS(".mail-body")))
+	if body := b.text(".mail-body"); !strings.Contains(body, o.ConfigureURL) {
+		t.Errorf("the reworded e-mail lacks the link: %q", body)
+	}
+}
+
+// reloadUntil reloads the page until the element's text contains want.
+func (b *browser) reloadUntil(sel, want string, within time.Duration) {
+	b.t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		if strings.Contains(b.text(sel), want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.shot("failed-reload-until")
+			b.t.Fatalf("%s never showed %q: %q", sel, want, b.text(sel))
+		}
+		time.Sleep(300 * time.Millisecond)
+		b.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(sel)))
 	}
 }

@@ -5,9 +5,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	htmltemplate "html/template"
 	"strings"
-	texttemplate "text/template"
 	"time"
 
 	"github.com/google/uuid"
@@ -266,36 +264,14 @@ func (s *Service) render(ctx context.Context, tenantID uuid.UUID, m *Message) (*
 	if setup, err := s.Orders.Setup(ctx, tenantID, v.ID); err == nil {
 		d.ServerType, d.Install = install(setup.ServerType)
 	}
-	if err := execute(m.Template, d, out); err != nil {
+	text, html, err := s.wording(ctx, tenantID, m.Template)
+	if err != nil {
 		return nil, err
 	}
+	if err := render(m.Template, text, html, d, out); err != nil {
+		return nil, fmt.Errorf("mail: template %s: %w", m.Template, err)
+	}
 	return out, nil
-}
-
-// execute renders the subject and text from name.txt (first line "Subject: ...") and the HTML part
-// from name.html.
-func execute(name string, d data, out *Rendered) error {
-	txt, err := texttemplate.ParseFS(templateFS, "templates/"+name+".txt")
-	if err != nil {
-		return fmt.Errorf("mail: template %s: %w", name, err)
-	}
-	var b bytes.Buffer
-	if err := txt.Execute(&b, d); err != nil {
-		return fmt.Errorf("mail: template %s: %w", name, err)
-	}
-	subject, body, _ := strings.Cut(b.String(), "\n")
-	out.Subject = strings.TrimSpace(strings.TrimPrefix(subject, "Subject:"))
-	out.Text = body
-	html, err := htmltemplate.ParseFS(templateFS, "templates/"+name+".html")
-	if err != nil {
-		return fmt.Errorf("mail: template %s: %w", name, err)
-	}
-	b.Reset()
-	if err := html.Execute(&b, d); err != nil {
-		return fmt.Errorf("mail: template %s: %w", name, err)
-	}
-	out.HTML = b.String()
-	return nil
 }
 
 // endsIn says in words how far off end is, counted in whole days.

@@ -17,7 +17,14 @@ const mailPageSize = 50
 // while no SMTP server is configured, the development mailbox where those messages are kept.
 func (u *UI) mailRoutes(r chi.Router) {
 	r.Get("/emails", u.listEmails)
+	r.Get("/emails/templates", u.listEmailTemplates)
+	r.Get("/emails/templates/{name}", u.editEmailTemplate)
 	r.Get("/emails/{id}", u.showEmail)
+	r.Group(func(r chi.Router) {
+		r.Use(u.requireCan("settings", "Only owners and admins can change the e-mails clients receive."))
+		r.Post("/emails/templates/{name}", u.saveEmailTemplate)
+		r.Post("/emails/templates/{name}/reset", u.resetEmailTemplate)
+	})
 }
 
 // emailsPage is the data of the e-mail list.
@@ -71,4 +78,96 @@ func (u *UI) showEmail(w http.ResponseWriter, r *http.Request) {
 	v := u.newView(r, m.Subject, "emails")
 	v.Data = m
 	u.renderPage(w, r, http.StatusOK, "admin/mail/show", v)
+}
+
+func (u *UI) listEmailTemplates(w http.ResponseWriter, r *http.Request) {
+	if u.d.Mail == nil {
+		u.notFound(w, r)
+		return
+	}
+	list, err := u.d.Mail.Templates(r.Context(), siteOf(r).Tenant.ID)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	v := u.newView(r, "E-mail templates", "emails")
+	v.Data = list
+	u.renderPage(w, r, http.StatusOK, "admin/mail/templates", v)
+}
+
+// templatePage is the data of the template editor.
+type templatePage struct {
+	Template *mail.Template
+	Preview  *mail.Rendered
+}
+
+func (u *UI) editEmailTemplate(w http.ResponseWriter, r *http.Request) {
+	if u.d.Mail == nil {
+		u.notFound(w, r)
+		return
+	}
+	t, err := u.d.Mail.TemplateByName(r.Context(), siteOf(r).Tenant.ID, chi.URLParam(r, "name"))
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	f := newForm(nil)
+	f.Set("text", t.Text)
+	f.Set("html", t.HTML)
+	p := templatePage{Template: t}
+	p.Preview, _ = mail.Preview(t.Name, t.Text, t.HTML)
+	u.renderTemplateEditor(w, r, http.StatusOK, f, p)
+}
+
+func (u *UI) renderTemplateEditor(w http.ResponseWriter, r *http.Request, status int, f *form, p templatePage) {
+	v := u.newView(r, p.Template.Title+" e-mail", "emails")
+	v.Form, v.Data = f, p
+	u.renderPage(w, r, status, "admin/mail/template", v)
+}
+
+// saveEmailTemplate previews or saves a wording; either way a template that does not parse or
+// render comes back with the problem and its line on the field, and nothing is stored.
+func (u *UI) saveEmailTemplate(w http.ResponseWriter, r *http.Request) {
+	tenantID := siteOf(r).Tenant.ID
+	t, err := u.d.Mail.TemplateByName(r.Context(), tenantID, chi.URLParam(r, "name"))
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	f := postForm(r)
+	text, html := f.Values.Get("text"), f.Values.Get("html")
+	p := templatePage{Template: t}
+	if f.Get("action") == "preview" {
+		p.Preview, err = mail.Preview(t.Name, text, html)
+		if f.apply(err, "text", "html") {
+			u.renderTemplateEditor(w, r, http.StatusUnprocessableEntity, f, p)
+			return
+		}
+		if err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		f.Alert = ""
+		u.renderTemplateEditor(w, r, http.StatusOK, f, p)
+		return
+	}
+	err = u.d.Mail.SaveTemplate(r.Context(), tenantID, t.Name, text, html)
+	if f.apply(err, "text", "html") {
+		u.renderTemplateEditor(w, r, http.StatusUnprocessableEntity, f, p)
+		return
+	}
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	u.redirect(w, r, siteOf(r).Base+"/admin/emails/templates/"+t.Name, "The "+t.Title+" e-mail was saved; clients get the new wording from now on.")
+}
+
+func (u *UI) resetEmailTemplate(w http.ResponseWriter, r *http.Request) {
+	name := chi.URLParam(r, "name")
+	if err := u.d.Mail.ResetTemplate(r.Context(), siteOf(r).Tenant.ID, name); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	u.redirect(w, r, siteOf(r).Base+"/admin/emails/templates/"+name, "The e-mail is back to the built-in wording.")
 }
