@@ -206,7 +206,10 @@ func (u *UI) funcs() template.FuncMap {
 			}
 			return ago(u.now().Sub(*t), *t)
 		},
-		"initials": initials,
+		"initials":   initials,
+		"plural":     plural,
+		"periodText": periodLabel,
+		"checkedIn":  func(s checkedSet, v string) bool { return s.Has(v) },
 		"userMenu": func(name, sub, role, logout string) userMenu {
 			if name == "" {
 				name, sub = sub, ""
