@@ -135,6 +135,7 @@ func (a *App) newRiver(work bool) (*river.Client[pgx.Tx], error) {
 	river.AddWorker(workers, &order.PollWorker{Service: a.Orders})
 	river.AddWorker(workers, &order.SweepWorker{Service: a.Orders})
 	river.AddWorker(workers, &mail.SendWorker{Service: a.Mail})
+	river.AddWorker(workers, &mail.DigestWorker{Service: a.Mail, System: a.System, BaseURL: a.Config.HTTP.BaseURL})
 	cfg := &river.Config{
 		Logger:  slog.New(zapslog.NewHandler(a.Log.Core(), zapslog.WithName("river"))),
 		Workers: workers,
@@ -147,6 +148,9 @@ func (a *App) newRiver(work bool) (*river.Client[pgx.Tx], error) {
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return catalog.SyncAllArgs{}, nil
+			}, nil),
+			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+				return mail.DigestArgs{}, nil
 			}, nil),
 			river.NewPeriodicJob(river.PeriodicInterval(order.SweepInterval), func() (river.JobArgs, *river.InsertOpts) {
 				return order.SweepArgs{}, nil

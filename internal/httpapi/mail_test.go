@@ -374,3 +374,37 @@ func TestExpiryNoticesFollowTheSchedule(t *testing.T) {
 		t.Fatalf("second notice: %q", got[0].Subject)
 	}
 }
+
+// TestStaffDigest: the daily digest tells the owner of the orders issued and rejected that day.
+func TestStaffDigest(t *testing.T) {
+	s := apptest.New(t)
+	sh := shopWith(t, s)
+	ok := sh.order(t, "sandbox-dv", 12)
+	bad := sh.order(t, "sandbox-dv", 12)
+	for id, cn := range map[string]string{ok.ID: "good.example.com", bad.ID: "www.reject.test"} {
+		if r := s.Call(t, "POST", "/api/v1/orders/"+id+"/configure", s.BillingKey, map[string]any{
+			"generate_key": map[string]any{"common_name": cn}, "dcv_method": "dns"}); r.Status != 202 {
+			t.Fatalf("configure %s: %d %s", cn, r.Status, r.Body)
+		}
+	}
+	sh.waitFor(t, ok.ID, "issued")
+	sh.waitFor(t, bad.ID, "rejected")
+	n, err := s.App.Mail.SendDigests(t.Context(), s.App.System, s.URL)
+	if err != nil || n != 1 {
+		t.Fatalf("digests queued: %d, %v", n, err)
+	}
+	list, err := s.App.Mail.List(t.Context(), s.Tenant.ID, nil, uuid.Nil, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var digest *mail.Message
+	for i := range list {
+		if list[i].Template == "digest" {
+			digest = &list[i]
+		}
+	}
+	if digest == nil || digest.To != s.OwnerEmail || !strings.Contains(digest.Subject, "1 issued, 1 rejected") ||
+		!strings.Contains(digest.Text, "good.example.com") || !strings.Contains(digest.Text, "www.reject.test") {
+		t.Fatalf("digest: %+v", digest)
+	}
+}

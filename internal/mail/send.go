@@ -125,8 +125,11 @@ func (s *Service) deliver(ctx context.Context, tenantID, id uuid.UUID, last bool
 	if err != nil {
 		return err
 	}
-	r, err := s.render(ctx, tenantID, m)
-	if err != nil {
+	var r *Rendered
+	if m.OrderID == nil {
+		// Staff digests are rendered when they are queued.
+		r = &Rendered{Subject: m.Subject, Text: m.Text, HTML: m.HTML}
+	} else if r, err = s.render(ctx, tenantID, m); err != nil {
 		return err
 	}
 	from := s.from(t.Name)
