@@ -268,6 +268,31 @@ func TestClientConfiguresAndDownloadsPFX(t *testing.T) {
 		t.Fatalf("the PFX's certificate does not verify against the sandbox root: %v", err)
 	}
 
+	// The client asks for the certificate by e-mail: the issued e-mail goes out a second time.
+	b.do("e-mail it to me", chromedp.Click(chromedp.CSS("#email-form button")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if got := b.text(".flash"); !strings.Contains(got, "on its way") {
+		t.Errorf("e-mail flash: %q", got)
+	}
+	oid := uuid.MustParse(o.ID)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		list, err := sh.s.App.Mail.List(t.Context(), sh.s.Tenant.ID, &oid, uuid.Nil, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		issued := 0
+		for _, m := range list {
+			if m.Template == "issued" && m.Status == "kept" && m.Attachment == "www.example.com.fullchain.pem" {
+				issued++
+			}
+		}
+		if issued == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d issued e-mails with the certificate, want 2", issued)
+		}
+	}
+
 	// Signed in, the client sees the certificate in "My certificates".
 	if err := sh.s.App.Accounts.SetClientPassword(t.Context(), sh.s.Tenant.ID, uuid.MustParse(sh.client), "client password"); err != nil {
 		t.Fatal(err)

@@ -48,6 +48,21 @@ func (u *UI) certificateRoutes(r chi.Router) {
 	r.Post("/renew", u.portalRenew)
 	r.Post("/reissue", u.portalReissue)
 	r.Post("/revoke", u.portalRevoke)
+	r.Post("/email", u.portalEmail)
+}
+
+// portalEmail sends the client the issued e-mail (certificate attached) again.
+func (u *UI) portalEmail(w http.ResponseWriter, r *http.Request) {
+	po := portalOrderOf(r)
+	if u.d.Mail == nil {
+		u.notFound(w, r)
+		return
+	}
+	if err := u.d.Mail.Resend(r.Context(), siteOf(r).Tenant.ID, po.ID, "issued"); err != nil {
+		u.portalActionFailed(w, r, postForm(r), "email", err)
+		return
+	}
+	u.redirect(w, r, po.Base, "The certificate is on its way to your e-mail address.")
 }
 
 // portalOrder is the order a portal request is about and the path its pages start with.
