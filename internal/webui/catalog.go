@@ -96,14 +96,6 @@ func namesLabel(wildcard bool, included, max int) string {
 	}
 }
 
-// amountText formats an amount for a table cell, "—" when there is none.
-func amountText(a *money.Amount) string {
-	if a == nil {
-		return ""
-	}
-	return a.String()
-}
-
 // priceGrid is a table of prices: one row per period, one column per currency.
 type priceGrid struct {
 	Currencies []string
@@ -261,14 +253,6 @@ func checked(values []string) checkedSet {
 
 // Has reports whether v is ticked.
 func (s checkedSet) Has(v string) bool { return s[v] }
-
-// errorMessage is a field error as a sentence of its own.
-func errorMessage(f *form, name, label string) string {
-	if d, ok := f.Errors[name]; ok {
-		return fieldMessage(label, d)
-	}
-	return ""
-}
 
 // backTo returns next when it is a page of this tenant's admin, else fallback.
 func backTo(r *http.Request, next, fallback string) string {
