@@ -171,11 +171,12 @@ func TestLimitsHoldAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	// While process 1 holds the only slot, process 2 cannot get one.
-	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	// (On a loaded machine the wait may end inside a query: a deadline error is no slot too.)
+	short, cancel := context.WithTimeout(ctx, time.Second)
 	_, err = l2.Acquire(short, tenant, v.ID)
 	cancel()
 	var pe *provider.Error
-	if !errors.As(err, &pe) || pe.Class != provider.Temporary {
+	if err == nil || !(errors.As(err, &pe) && pe.Class == provider.Temporary || errors.Is(err, context.DeadlineExceeded)) {
 		t.Fatalf("second process got a slot while the first held it: %v", err)
 	}
 	var wg sync.WaitGroup
