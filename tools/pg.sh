@@ -31,7 +31,8 @@ find_bin() {
 }
 
 if [ "$(id -u)" = 0 ]; then
-	dir=/var/tmp/sslreseller/$name
+	# One directory per checkout, so two clones on one machine never share (or stop) a cluster.
+	dir=/var/tmp/sslreseller/$(printf '%s' "$top" | sha1sum | cut -c1-10)/$name
 	as_pg() { (cd / && runuser -u postgres -- "$@"); }
 else
 	dir=$top/.data/pg-$name
