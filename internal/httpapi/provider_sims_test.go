@@ -156,7 +156,9 @@ func (sh *simShop) lifecycle(t *testing.T, canRevoke bool) {
 	if r := s.Call(t, "POST", "/api/v1/orders/"+o.ID+"/renew", key, map[string]any{"period_months": 12}, "Idempotency-Key: renew-"+o.ID); r.Status != 202 && r.Status != 200 {
 		t.Fatalf("renew: %d %s", r.Status, r.Body)
 	}
-	o = sh.waitFor(t, o.ID, "issued", func(v orderView) bool { return v.Term.EndsAt != nil && v.Term.EndsAt.After(ends) && v.Certificate.Serial != second })
+	o = sh.waitFor(t, o.ID, "issued", func(v orderView) bool {
+		return v.Term.EndsAt != nil && v.Term.EndsAt.After(ends) && v.Certificate.Serial != second
+	})
 
 	r = s.Call(t, "POST", "/api/v1/orders/"+o.ID+"/revoke", key, map[string]any{"reason": "superseded"})
 	if canRevoke {
