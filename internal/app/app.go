@@ -26,6 +26,7 @@ import (
 	"github.com/sslreseller/sslreseller/internal/account"
 	"github.com/sslreseller/sslreseller/internal/catalog"
 	"github.com/sslreseller/sslreseller/internal/httpapi"
+	"github.com/sslreseller/sslreseller/internal/notify"
 	"github.com/sslreseller/sslreseller/internal/order"
 	"github.com/sslreseller/sslreseller/internal/platform/config"
 	"github.com/sslreseller/sslreseller/internal/platform/db"
@@ -51,6 +52,7 @@ type App struct {
 	Orders    *order.Service
 	Sessions  *scs.SessionManager
 	River     *river.Client[pgx.Tx]
+	Notify    *notify.Service
 	store     *pgxstore.PostgresStore
 }
 
@@ -96,6 +98,8 @@ func New(ctx context.Context, cfg *config.Config, log *zap.Logger, opts Options)
 		order.Config{BaseURL: cfg.HTTP.BaseURL, FirstCheck: cfg.Poller.FirstCheck, InitialInterval: cfg.Poller.InitialInterval,
 			MaxInterval: cfg.Poller.MaxInterval, MaxPendingAge: cfg.Poller.MaxPendingAge, SubmitLease: cfg.Poller.SubmitLease,
 			ConfigureLinkTTL: cfg.Orders.ConfigureLinkTTL, ReissueBefore: cfg.Orders.ReissueBefore})
+	a.Notify = notify.New(notify.Deps{DB: d, Sealer: sealer, Orders: a.Orders, Log: log, Now: opts.Now},
+		notify.Config{AllowPrivateTargets: cfg.Webhooks.AllowPrivateTargets})
 
 	// Expired sessions are deleted by the hourly cleanup job, not by a goroutine of the store.
 	a.store = pgxstore.NewWithCleanupInterval(d.Pool, 0)
@@ -117,6 +121,8 @@ func New(ctx context.Context, cfg *config.Config, log *zap.Logger, opts Options)
 	}
 	a.River = rc
 	a.Orders.SetRiver(rc)
+	a.Notify.SetRiver(rc)
+	a.Orders.SetNotifier(a.Notify)
 	return a, nil
 }
 
@@ -128,6 +134,7 @@ func (a *App) newRiver(work bool) (*river.Client[pgx.Tx], error) {
 	river.AddWorker(workers, &order.SubmitWorker{Service: a.Orders})
 	river.AddWorker(workers, &order.PollWorker{Service: a.Orders})
 	river.AddWorker(workers, &order.SweepWorker{Service: a.Orders})
+	river.AddWorker(workers, &notify.DeliverWorker{Service: a.Notify})
 	cfg := &river.Config{
 		Logger:  slog.New(zapslog.NewHandler(a.Log.Core(), zapslog.WithName("river"))),
 		Workers: workers,
@@ -177,12 +184,12 @@ func (a *App) CheckSchema(ctx context.Context) error {
 // Handler is the whole HTTP surface.
 func (a *App) Handler() http.Handler {
 	apiHandler := httpapi.New(httpapi.Deps{
-		DB: a.DB, Accounts: a.Accounts, Providers: a.Providers, Catalog: a.Catalog, Orders: a.Orders, Log: a.Log, OpenAPI: api.Spec,
+		DB: a.DB, Accounts: a.Accounts, Providers: a.Providers, Catalog: a.Catalog, Orders: a.Orders, Log: a.Log, OpenAPI: api.Spec, Notify: a.Notify,
 		OnTenant: func(r *http.Request, id uuid.UUID) { setLogTenant(r, id) },
 	})
 	ui := webui.New(webui.Deps{
 		Tenants: a.Tenants, Accounts: a.Accounts, Providers: a.Providers, Catalog: a.Catalog, Orders: a.Orders,
-		Sessions: a.Sessions, Log: a.Log,
+		Sessions: a.Sessions, Log: a.Log, Notify: a.Notify,
 		BaseURL: a.Config.HTTP.BaseURL, LoginAttempts: a.Config.Auth.LoginAttempts, LoginWindow: a.Config.Auth.LoginWindow,
 		OnTenant: func(r *http.Request, id uuid.UUID) { setLogTenant(r, id) },
 	})
