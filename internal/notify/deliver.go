@@ -390,3 +390,14 @@ func (s *Service) Redeliver(ctx context.Context, tenantID, endpointID, id uuid.U
 	}
 	return d, nil
 }
+
+// OK reports whether the attempt was accepted (a 2xx answer).
+func (a Attempt) OK() bool { return a.StatusCode != nil && *a.StatusCode >= 200 && *a.StatusCode < 300 }
+
+// Code is the answer's status code as text, "" when none came.
+func (a Attempt) Code() string {
+	if a.StatusCode == nil {
+		return ""
+	}
+	return strconv.Itoa(*a.StatusCode)
+}
