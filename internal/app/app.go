@@ -27,6 +27,7 @@ import (
 	"github.com/sslreseller/sslreseller/internal/catalog"
 	"github.com/sslreseller/sslreseller/internal/httpapi"
 	"github.com/sslreseller/sslreseller/internal/mail"
+	"github.com/sslreseller/sslreseller/internal/notify"
 	"github.com/sslreseller/sslreseller/internal/order"
 	"github.com/sslreseller/sslreseller/internal/platform/config"
 	"github.com/sslreseller/sslreseller/internal/platform/db"
@@ -53,6 +54,7 @@ type App struct {
 	Mail      *mail.Service
 	Sessions  *scs.SessionManager
 	River     *river.Client[pgx.Tx]
+	Notify    *notify.Service
 	store     *pgxstore.PostgresStore
 }
 
@@ -98,9 +100,12 @@ func New(ctx context.Context, cfg *config.Config, log *zap.Logger, opts Options)
 		order.Config{BaseURL: cfg.HTTP.BaseURL, FirstCheck: cfg.Poller.FirstCheck, InitialInterval: cfg.Poller.InitialInterval,
 			MaxInterval: cfg.Poller.MaxInterval, MaxPendingAge: cfg.Poller.MaxPendingAge, SubmitLease: cfg.Poller.SubmitLease,
 			ConfigureLinkTTL: cfg.Orders.ConfigureLinkTTL, ReissueBefore: cfg.Orders.ReissueBefore})
+	a.Notify = notify.New(notify.Deps{DB: d, Sealer: sealer, Orders: a.Orders, Log: log, Now: opts.Now},
+		notify.Config{AllowPrivateTargets: cfg.Webhooks.AllowPrivateTargets})
 
 	a.Mail = mail.New(mail.Deps{DB: d, Orders: a.Orders, Tenants: a.Tenants, Accounts: a.Accounts, Catalog: a.Catalog, SMTP: cfg.SMTP, Log: log})
-	a.Orders.SetNotifier(order.Notifiers{a.Mail})
+	// Events (feed and webhooks) first, then e-mail: both in the transaction of the change.
+	a.Orders.SetNotifier(order.Notifiers{a.Notify, a.Mail})
 
 	// Expired sessions are deleted by the hourly cleanup job, not by a goroutine of the store.
 	a.store = pgxstore.NewWithCleanupInterval(d.Pool, 0)
@@ -123,6 +128,7 @@ func New(ctx context.Context, cfg *config.Config, log *zap.Logger, opts Options)
 	a.River = rc
 	a.Orders.SetRiver(rc)
 	a.Mail.SetRiver(rc)
+	a.Notify.SetRiver(rc)
 	return a, nil
 }
 
@@ -136,6 +142,7 @@ func (a *App) newRiver(work bool) (*river.Client[pgx.Tx], error) {
 	river.AddWorker(workers, &order.SweepWorker{Service: a.Orders})
 	river.AddWorker(workers, &mail.SendWorker{Service: a.Mail})
 	river.AddWorker(workers, &mail.DigestWorker{Service: a.Mail, System: a.System, BaseURL: a.Config.HTTP.BaseURL})
+	river.AddWorker(workers, &notify.DeliverWorker{Service: a.Notify})
 	cfg := &river.Config{
 		Logger:  slog.New(zapslog.NewHandler(a.Log.Core(), zapslog.WithName("river"))),
 		Workers: workers,
@@ -188,12 +195,12 @@ func (a *App) CheckSchema(ctx context.Context) error {
 // Handler is the whole HTTP surface.
 func (a *App) Handler() http.Handler {
 	apiHandler := httpapi.New(httpapi.Deps{
-		DB: a.DB, Accounts: a.Accounts, Providers: a.Providers, Catalog: a.Catalog, Orders: a.Orders, Log: a.Log, OpenAPI: api.Spec,
+		DB: a.DB, Accounts: a.Accounts, Providers: a.Providers, Catalog: a.Catalog, Orders: a.Orders, Log: a.Log, OpenAPI: api.Spec, Notify: a.Notify,
 		OnTenant: func(r *http.Request, id uuid.UUID) { setLogTenant(r, id) },
 	})
 	ui := webui.New(webui.Deps{
 		Tenants: a.Tenants, Accounts: a.Accounts, Providers: a.Providers, Catalog: a.Catalog, Orders: a.Orders, Mail: a.Mail,
-		Sessions: a.Sessions, Log: a.Log,
+		Sessions: a.Sessions, Log: a.Log, Notify: a.Notify,
 		BaseURL: a.Config.HTTP.BaseURL, LoginAttempts: a.Config.Auth.LoginAttempts, LoginWindow: a.Config.Auth.LoginWindow,
 		OnTenant: func(r *http.Request, id uuid.UUID) { setLogTenant(r, id) },
 	})

@@ -6,11 +6,12 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/sslreseller/sslreseller/internal/notify"
 	"github.com/sslreseller/sslreseller/internal/platform/db"
 )
 
 // CleanupArgs is the hourly housekeeping job: idempotency records older than 24 hours, expired UI
-// sessions and expired provider leases.
+// sessions, expired provider leases and order events past their retention.
 type CleanupArgs struct{}
 
 // Kind names the job.
@@ -27,6 +28,7 @@ func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) err
 			`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`,
 			`DELETE FROM sessions WHERE expiry < now()`,
 			`DELETE FROM provider_leases WHERE expires_at < now() - interval '1 hour'`,
+			notify.CleanupSQL,
 		} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return err

@@ -19,6 +19,7 @@ import (
 	"github.com/sslreseller/sslreseller/internal/account"
 	"github.com/sslreseller/sslreseller/internal/audit"
 	"github.com/sslreseller/sslreseller/internal/catalog"
+	"github.com/sslreseller/sslreseller/internal/notify"
 	"github.com/sslreseller/sslreseller/internal/order"
 	"github.com/sslreseller/sslreseller/internal/platform/db"
 	"github.com/sslreseller/sslreseller/internal/platform/errs"
@@ -36,6 +37,7 @@ type Deps struct {
 	OpenAPI   []byte
 	// OnTenant is told the tenant of an authenticated request (for the access log).
 	OnTenant func(r *http.Request, tenantID uuid.UUID)
+	Notify   *notify.Service
 }
 
 // API serves /api/v1.
@@ -48,6 +50,7 @@ type API struct {
 	log       *zap.Logger
 	openapi   []byte
 	onTenant  func(*http.Request, uuid.UUID)
+	notify    *notify.Service
 }
 
 // New builds the API.
@@ -56,7 +59,7 @@ func New(d Deps) *API {
 	if on == nil {
 		on = func(*http.Request, uuid.UUID) {}
 	}
-	return &API{db: d.DB, accounts: d.Accounts, providers: d.Providers, catalog: d.Catalog, orders: d.Orders, log: d.Log, openapi: d.OpenAPI, onTenant: on}
+	return &API{db: d.DB, accounts: d.Accounts, providers: d.Providers, catalog: d.Catalog, orders: d.Orders, log: d.Log, openapi: d.OpenAPI, onTenant: on, notify: d.Notify}
 }
 
 // Routes returns the handler for everything under /api/v1.

@@ -14,6 +14,7 @@ import (
 	"github.com/sslreseller/sslreseller/internal/account"
 	"github.com/sslreseller/sslreseller/internal/catalog"
 	"github.com/sslreseller/sslreseller/internal/mail"
+	"github.com/sslreseller/sslreseller/internal/notify"
 	"github.com/sslreseller/sslreseller/internal/order"
 	"github.com/sslreseller/sslreseller/internal/provider"
 	"github.com/sslreseller/sslreseller/internal/tenant"
@@ -39,6 +40,7 @@ type Deps struct {
 	LoginWindow   time.Duration
 	// OnTenant is told the tenant of a request (for the access log).
 	OnTenant func(r *http.Request, tenantID uuid.UUID)
+	Notify   *notify.Service
 }
 
 // UI serves the pages.
