@@ -103,7 +103,7 @@ func New(ctx context.Context, cfg *config.Config, log *zap.Logger, opts Options)
 	a.Notify = notify.New(notify.Deps{DB: d, Sealer: sealer, Orders: a.Orders, Log: log, Now: opts.Now},
 		notify.Config{AllowPrivateTargets: cfg.Webhooks.AllowPrivateTargets})
 
-	a.Mail = mail.New(mail.Deps{DB: d, Orders: a.Orders, Tenants: a.Tenants, Accounts: a.Accounts, Catalog: a.Catalog, SMTP: cfg.SMTP, Log: log})
+	a.Mail = mail.New(mail.Deps{DB: d, Orders: a.Orders, Tenants: a.Tenants, Accounts: a.Accounts, Catalog: a.Catalog, SMTP: cfg.SMTP, Sealer: sealer, Log: log})
 	// Events (feed and webhooks) first, then e-mail: both in the transaction of the change.
 	a.Orders.SetNotifier(order.Notifiers{a.Notify, a.Mail})
 

@@ -93,6 +93,17 @@ func TestStaffRewordEmail(t *testing.T) {
 	b.do("save", chromedp.Click(chromedp.CSS(`button[value=save]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
 	b.shot("template-saved")
 
+	// Settings: a bad support address is refused next to its field; a good one is kept.
+	b.visit("/t/acme/admin/emails/settings", "#email-settings", "settings")
+	b.do("bad support address", fill("#f-support-email", "help"), chromedp.Click(chromedp.CSS("#email-settings .btn-primary")),
+		chromedp.WaitVisible(chromedp.CSS("#f-support-email-error")))
+	b.shot("settings-error")
+	b.do("good support address", fill("#f-support-email", "help@acme.test"), chromedp.Click(chromedp.CSS("#email-settings .btn-primary")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if tn, _ := sh.s.App.Tenants.ByID(t.Context(), sh.s.Tenant.ID); tn.Settings.SupportEmail != "help@acme.test" {
+		t.Errorf("support address %q", tn.Settings.SupportEmail)
+	}
+
 	o := sh.order(t, "sandbox-dv")
 	b.visit("/t/acme/admin/emails", ".page-header", "mailbox")
 	b.reloadUntil(".content", "Welcome aboard, Bea Buyer", 20*time.Second)

@@ -10,6 +10,7 @@ import (
 	"mime/quotedprintable"
 	"net"
 	netmail "net/mail"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +22,7 @@ import (
 	"github.com/sslreseller/sslreseller/internal/app/apptest"
 	"github.com/sslreseller/sslreseller/internal/mail"
 	"github.com/sslreseller/sslreseller/internal/platform/config"
+	"github.com/sslreseller/sslreseller/internal/platform/errs"
 )
 
 // received is one message the test SMTP server accepted.
@@ -406,5 +408,36 @@ func TestStaffDigest(t *testing.T) {
 	if digest == nil || digest.To != s.OwnerEmail || !strings.Contains(digest.Subject, "1 issued, 1 rejected") ||
 		!strings.Contains(digest.Text, "good.example.com") || !strings.Contains(digest.Text, "www.reject.test") {
 		t.Fatalf("digest: %+v", digest)
+	}
+}
+
+// TestTenantOwnSMTP: a tenant's own server and sender carry its mail, replies go to its support
+// address; bad settings are refused with the field and change nothing.
+func TestTenantOwnSMTP(t *testing.T) {
+	catcher, port := startSMTP(t, 0)
+	s := apptest.New(t)
+	sh := shopWith(t, s)
+	bad := mail.SettingsInput{SupportEmail: "help", Host: "127.0.0.1", Port: "x", TLS: "sometimes", From: "nobody"}
+	err := s.App.Mail.SaveSettings(t.Context(), s.Tenant, bad)
+	e, ok := errs.As(err)
+	if !ok || len(e.Fields) != 4 {
+		t.Fatalf("bad settings: %v", err)
+	}
+	if tn, _ := s.App.Tenants.ByID(t.Context(), s.Tenant.ID); tn.Settings.SMTP != nil || tn.Settings.SupportEmail != "" {
+		t.Fatalf("bad settings were stored: %+v", tn.Settings)
+	}
+	good := mail.SettingsInput{SupportEmail: "help@acme.test", ExpiryNotices: "20, 5", Host: "127.0.0.1", Port: strconv.Itoa(port), TLS: "none",
+		From: "Acme Certificates <ssl@acme.test>"}
+	if err := s.App.Mail.SaveSettings(t.Context(), s.Tenant, good); err != nil {
+		t.Fatal(err)
+	}
+	tn, _ := s.App.Tenants.ByID(t.Context(), s.Tenant.ID)
+	if got := tn.Settings.ExpirySchedule(); len(got) != 2 || got[0] != 20 {
+		t.Fatalf("schedule %v", got)
+	}
+	sh.order(t, "sandbox-dv", 12)
+	m := waitMail(t, catcher, "Set up your certificate")
+	if m.from != "ssl@acme.test" || !strings.Contains(m.replyTo, "help@acme.test") {
+		t.Fatalf("sent from %q, reply-to %q", m.from, m.replyTo)
 	}
 }

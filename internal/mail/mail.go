@@ -27,6 +27,7 @@ import (
 	"github.com/sslreseller/sslreseller/internal/platform/config"
 	"github.com/sslreseller/sslreseller/internal/platform/db"
 	"github.com/sslreseller/sslreseller/internal/platform/errs"
+	"github.com/sslreseller/sslreseller/internal/platform/seal"
 	"github.com/sslreseller/sslreseller/internal/tenant"
 )
 
@@ -68,6 +69,7 @@ type Deps struct {
 	Accounts *account.Store
 	Catalog  *catalog.Store
 	SMTP     config.SMTP
+	Sealer   *seal.Sealer
 	Log      *zap.Logger
 }
 

@@ -132,11 +132,14 @@ func (s *Service) deliver(ctx context.Context, tenantID, id uuid.UUID, last bool
 	} else if r, err = s.render(ctx, tenantID, m); err != nil {
 		return err
 	}
-	from := s.from(t.Name)
+	sender, from, err := s.senderFor(t)
+	if err != nil {
+		return err
+	}
 	status, sendErr := StatusKept, error(nil)
-	if s.sender != nil {
+	if sender != nil {
 		status = StatusSent
-		sendErr = s.sender.Send(ctx, from, t.Settings.SupportEmail, m.To, r)
+		sendErr = sender.Send(ctx, from, t.Settings.SupportEmail, m.To, r)
 		if sendErr != nil {
 			status = StatusQueued
 			if last {

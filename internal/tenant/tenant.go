@@ -47,6 +47,18 @@ type Settings struct {
 	// ExpiryNotices are the days before the end of a term on which the client is told it is ending;
 	// empty means DefaultExpiryNotices.
 	ExpiryNotices []int `json:"expiry_notice_days,omitempty"`
+	// SMTP is the tenant's own mail server and sender; nil sends through the platform's.
+	SMTP *SMTPSettings `json:"smtp,omitempty"`
+}
+
+// SMTPSettings is a tenant's own mail server. The password is sealed (internal/platform/seal).
+type SMTPSettings struct {
+	Host           string `json:"host"`
+	Port           int    `json:"port"`
+	Username       string `json:"username,omitempty"`
+	PasswordSealed string `json:"password_sealed,omitempty"`
+	TLS            string `json:"tls"`
+	From           string `json:"from"`
 }
 
 // DefaultExpiryNotices is the expiry notice schedule of a tenant that has not set one.

@@ -2,6 +2,8 @@ package webui
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
@@ -22,6 +24,8 @@ func (u *UI) mailRoutes(r chi.Router) {
 	r.Get("/emails/{id}", u.showEmail)
 	r.Group(func(r chi.Router) {
 		r.Use(u.requireCan("settings", "Only owners and admins can change the e-mails clients receive."))
+		r.Get("/emails/settings", u.emailSettings)
+		r.Post("/emails/settings", u.saveEmailSettings)
 		r.Post("/emails/templates/{name}", u.saveEmailTemplate)
 		r.Post("/emails/templates/{name}/reset", u.resetEmailTemplate)
 	})
@@ -170,4 +174,54 @@ func (u *UI) resetEmailTemplate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u.redirect(w, r, siteOf(r).Base+"/admin/emails/templates/"+name, "The e-mail is back to the built-in wording.")
+}
+
+// emailSettingsPage is the data of the e-mail settings page.
+type emailSettingsPage struct {
+	PasswordSet bool
+	Platform    bool // the platform has an SMTP server
+}
+
+func (u *UI) emailSettings(w http.ResponseWriter, r *http.Request) {
+	st := siteOf(r).Tenant.Settings
+	f := newForm(nil)
+	f.Set("support_email", st.SupportEmail)
+	var days []string
+	for _, d := range st.ExpirySchedule() {
+		days = append(days, strconv.Itoa(d))
+	}
+	f.Set("expiry_notice_days", strings.Join(days, ", "))
+	f.Set("smtp_port", "587")
+	f.Set("smtp_tls", "starttls")
+	if own := st.SMTP; own != nil {
+		f.Set("smtp_host", own.Host)
+		f.Set("smtp_port", strconv.Itoa(own.Port))
+		f.Set("smtp_username", own.Username)
+		f.Set("smtp_tls", own.TLS)
+		f.Set("smtp_from", own.From)
+	}
+	u.renderEmailSettings(w, r, http.StatusOK, f)
+}
+
+func (u *UI) renderEmailSettings(w http.ResponseWriter, r *http.Request, status int, f *form) {
+	st := siteOf(r).Tenant.Settings
+	v := u.newView(r, "E-mail settings", "emails")
+	v.Form, v.Data = f, emailSettingsPage{PasswordSet: st.SMTP != nil && st.SMTP.PasswordSealed != "", Platform: !u.d.Mail.Mailbox()}
+	u.renderPage(w, r, status, "admin/mail/settings", v)
+}
+
+func (u *UI) saveEmailSettings(w http.ResponseWriter, r *http.Request) {
+	f := postForm(r)
+	in := mail.SettingsInput{SupportEmail: f.Get("support_email"), ExpiryNotices: f.Get("expiry_notice_days"), Host: f.Get("smtp_host"),
+		Port: f.Get("smtp_port"), Username: f.Get("smtp_username"), Password: f.Raw("smtp_password"), TLS: f.Get("smtp_tls"), From: f.Get("smtp_from")}
+	err := u.d.Mail.SaveSettings(r.Context(), siteOf(r).Tenant, in)
+	if f.apply(err, "support_email", "expiry_notice_days", "smtp_host", "smtp_port", "smtp_username", "smtp_password", "smtp_tls", "smtp_from") {
+		u.renderEmailSettings(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	u.redirect(w, r, siteOf(r).Base+"/admin/emails/settings", "E-mail settings were saved.")
 }
