@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sslreseller/sslreseller/internal/provider"
 )
@@ -136,6 +137,12 @@ func planOf(command string, req provider.Request) (*plan, error) {
 // method, the organisation of OV and EV certificates). Billing is the admin contact: the service keeps
 // no billing contact.
 func (a *Adapter) configure(ctx context.Context, certID string, p *plan) (*PurchaseCertResult, error) {
+	return a.send(ctx, certID, p, true)
+}
+
+// send is configure; with configure false it skips CertConfigureCert for a certificate Enom already
+// has the configuration of.
+func (a *Adapter) send(ctx context.Context, certID string, p *plan, configure bool) (*PurchaseCertResult, error) {
 	creq := ConfigureRequest{CertID: certID, WebServerType: p.webServerType, CSR: p.csr, Admin: p.admin, Tech: p.tech, Billing: p.admin}
 	preq := PurchaseCertRequest{CertID: certID}
 	if p.traits.MultiDomain && len(p.names) > 1 {
@@ -146,8 +153,10 @@ func (a *Adapter) configure(ctx context.Context, certID string, p *plan) (*Purch
 		}
 		preq.DomainEmails = creq.DomainEmails
 	}
-	if _, err := a.client.CertConfigureCert(ctx, creq); err != nil {
-		return nil, a.explain(err)
+	if configure {
+		if _, err := a.client.CertConfigureCert(ctx, creq); err != nil {
+			return nil, a.explain(err)
+		}
 	}
 	preq.ApproverEmail = p.approver
 	if fileDNS(p.traits) {
@@ -229,11 +238,14 @@ func (a *Adapter) Status(ctx context.Context, q provider.StatusQuery) (*provider
 		if err != nil {
 			return nil, err
 		}
-		res, err := a.configure(ctx, q.Ref, p)
+		// A configured certificate (it has a domain) is only submitted: configuring it again would
+		// repeat what Enom has.
+		configured := strings.TrimSpace(d.DomainName) != "" || !d.ConfigDate.IsZero()
+		res, err := a.send(ctx, q.Ref, p, !configured)
 		if err != nil {
 			return nil, err
 		}
-		st.Raw = d.StatusText + " (configured and submitted now)"
+		st.Raw = d.StatusText + " (submitted now)"
 		st.DCV = dcvOf(res.Validation, p.names, provider.StatePending)
 		return st, nil
 	}
@@ -462,8 +474,9 @@ func (a *Adapter) Find(ctx context.Context, q provider.FindQuery) ([]provider.Fo
 	if err != nil {
 		return nil, a.explain(err)
 	}
+	day := time.Date(since.Year(), since.Month(), since.Day(), 0, 0, 0, 0, time.UTC)
 	for _, c := range certs {
-		if !c.OrderDate.IsZero() && c.OrderDate.Before(since) {
+		if !c.OrderDate.IsZero() && c.OrderDate.Before(day) {
 			continue
 		}
 		domain := strings.ToLower(strings.TrimSpace(c.DomainName))
@@ -471,7 +484,19 @@ func (a *Adapter) Find(ctx context.Context, q provider.FindQuery) ([]provider.Fo
 		if domain != cn && !unconfigured {
 			continue
 		}
-		found = append(found, provider.Found{Ref: c.CertID, State: stateOf(c.Status), CommonName: domain, SubmittedAt: c.OrderDate})
+		// CertGetCerts gives the order day only; CertGetCertDetail gives the time.
+		at := c.OrderDate
+		if d, err := a.client.CertGetCertDetail(ctx, c.CertID); err != nil {
+			return nil, a.explain(err)
+		} else if !d.OrderDate.IsZero() {
+			at = d.OrderDate
+		}
+		if at.Equal(time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)) {
+			at = time.Time{} // a day without a time says nothing about the order of events within it
+		} else if at.Before(since) {
+			continue
+		}
+		found = append(found, provider.Found{Ref: c.CertID, State: stateOf(c.Status), CommonName: domain, SubmittedAt: at})
 	}
 	return found, nil
 }
