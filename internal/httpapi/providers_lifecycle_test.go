@@ -202,3 +202,58 @@ func lifecycle(t *testing.T, s *apptest.Server, clientID string, p simProvider) 
 		t.Fatalf("cancel: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestEnomLostPurchaseAnswerBuysOnce loses Enom's answer to PurchaseServices: the service cannot tell
+// whether the certificate was bought, so the reconciler asks Enom (CertGetCerts), adopts the one
+// certificate bought since the order was submitted, configures it on the next status check, and the
+// order is issued with exactly one purchase.
+func TestEnomLostPurchaseAnswerBuysOnce(t *testing.T) {
+	s := apptest.New(t)
+	sim := enomsim.New(enomsim.Options{})
+	srv := httptest.NewServer(sim.Handler())
+	t.Cleanup(srv.Close)
+	creds := sim.DefaultAccount()
+	var acct struct {
+		ID string `json:"id"`
+	}
+	r := s.Call(t, "POST", "/api/v1/provider-accounts", s.AdminKey, map[string]any{"provider": "enom", "name": "Enom simulator",
+		"environment": "test", "endpoint": srv.URL, "credentials": map[string]string{"uid": creds.UID, "pw": creds.PW}})
+	if r.Status != 201 {
+		t.Fatalf("create account: %d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &acct)
+	if r := s.Call(t, "POST", "/api/v1/provider-accounts/"+acct.ID+"/sync", s.AdminKey, nil); r.Status != 200 {
+		t.Fatalf("sync: %d %s", r.Status, r.Body)
+	}
+	var imported struct {
+		Data []product `json:"data"`
+	}
+	s.Call(t, "POST", "/api/v1/products/import", s.AdminKey, map[string]any{"provider_account_id": acct.ID,
+		"items": []string{"certificate-rapidssl-rapidssl"}, "margin_bps": 2000}).JSON(t, &imported)
+	if len(imported.Data) != 1 {
+		t.Fatalf("import: %+v", imported)
+	}
+	var c client
+	s.Call(t, "POST", "/api/v1/clients", s.BillingKey, map[string]any{"email": "lost@example.com", "first_name": "Lo", "last_name": "St",
+		"organization": "Example Ltd", "phone": "+1 425 274 4500",
+		"address": map[string]string{"line1": "1 Main St", "city": "Seattle", "state": "WA", "postal_code": "98101", "country": "US"}}).JSON(t, &c)
+	sh := &shop{s: s, account: acct.ID, products: map[string]product{"certificate-rapidssl-rapidssl": imported.Data[0]}, client: c.ID}
+	o := sh.order(t, "certificate-rapidssl-rapidssl", 12)
+	lists := sim.Calls("CertGetCerts")
+	sim.MalformNext(1) // the next request is PurchaseServices: Enom buys, the answer is cut short
+	r = s.Call(t, "POST", "/api/v1/orders/"+o.ID+"/configure", s.BillingKey, map[string]any{
+		"generate_key": map[string]any{"key_type": "ecdsa-p256", "common_name": "polls1.lost.example.com"}, "dcv_method": "dns", "server_type": "apache"})
+	if r.Status != 202 {
+		t.Fatalf("configure: %d %s", r.Status, r.Body)
+	}
+	o = sh.waitFor(t, o.ID, "issued")
+	if sim.Purchases() != 1 || sim.Calls("PurchaseServices") != 1 {
+		t.Fatalf("purchases %d, PurchaseServices calls %d: want exactly one", sim.Purchases(), sim.Calls("PurchaseServices"))
+	}
+	if sim.Calls("CertGetCerts") <= lists {
+		t.Fatal("the reconciler never asked Enom for the certificates bought")
+	}
+	if err := pki.Verify(download(t, s, o.ID, "pem"), download(t, s, o.ID, "chain"), sim.RootPEM(), time.Now(), "polls1.lost.example.com"); err != nil {
+		t.Fatal(err)
+	}
+}
