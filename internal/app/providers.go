@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/sslreseller/sslreseller/internal/provider"
+	"github.com/sslreseller/sslreseller/internal/provider/enom"
 	"github.com/sslreseller/sslreseller/internal/provider/hexonet"
 	"github.com/sslreseller/sslreseller/internal/provider/sandbox"
 	"github.com/sslreseller/sslreseller/internal/provider/sectigo"
@@ -11,7 +12,7 @@ import (
 func registry() *provider.Registry {
 	return provider.NewRegistry(
 		sandbox.Spec(),
-		// enom.Spec(),
+		enom.Spec(),
 		hexonet.Spec(),
 		sectigo.Spec(),
 	)

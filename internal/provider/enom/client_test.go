@@ -146,10 +146,11 @@ func (f *fixture) configure(tb testing.TB, ctx context.Context, certID, service,
 	if err != nil {
 		tb.Fatal(err)
 	}
-	keys.Store(certID, key)
+	keys.Store(f.srv.URL+"/"+certID, key)
 	return res
 }
 
+// keys holds the CSR keys by simulator and CertID: every simulator counts CertIDs from the same number.
 var keys sync.Map
 
 func (f *fixture) submit(tb testing.TB, ctx context.Context, certID, name string) crypto.Signer {
@@ -157,7 +158,7 @@ func (f *fixture) submit(tb testing.TB, ctx context.Context, certID, name string
 	if _, err := f.client.CertPurchaseCert(ctx, enom.PurchaseCertRequest{CertID: certID, ApproverEmail: "admin@" + strings.TrimPrefix(name, "*.")}); err != nil {
 		tb.Fatal(err)
 	}
-	k, _ := keys.Load(certID)
+	k, _ := keys.Load(f.srv.URL + "/" + certID)
 	key, _ := k.(crypto.Signer)
 	return key
 }
