@@ -14,6 +14,7 @@ import (
 	"github.com/sslreseller/sslreseller/internal/app/apptest"
 	"github.com/sslreseller/sslreseller/internal/pki"
 	"github.com/sslreseller/sslreseller/internal/platform/config"
+	"github.com/sslreseller/sslreseller/internal/provider/enom/enomsim"
 	"github.com/sslreseller/sslreseller/internal/provider/hexonet/hexonetsim"
 	"github.com/sslreseller/sslreseller/internal/provider/sectigo/sectigosim"
 )
@@ -36,14 +37,19 @@ func simProviders(t *testing.T) []simProvider {
 	scSrv := httptest.NewServer(sc.Handler())
 	t.Cleanup(scSrv.Close)
 	sa := sc.DefaultAccount()
+	en := enomsim.New(enomsim.Options{})
+	enSrv := httptest.NewServer(en.Handler())
+	t.Cleanup(enSrv.Close)
+	ea := en.DefaultAccount()
 	return []simProvider{
+		{name: "enom", url: enSrv.URL, credentials: map[string]string{"uid": ea.UID, "pw": ea.PW}, root: en.RootPEM()},
 		{name: "hexonet", url: hxSrv.URL, credentials: map[string]string{"login": hc.Login, "password": hc.Password}, root: hx.RootPEM()},
 		{name: "sectigo", url: scSrv.URL, credentials: map[string]string{"login-name": sa.LoginName, "login-password": sa.LoginPassword},
 			enterCosts: true, root: sc.RootPEM()},
 	}
 }
 
-// TestProvidersInBrowser: for each provider, an owner connects an account pointed at its simulator,
+// TestProvidersInBrowser: for each provider (Enom, HEXONET, Sectigo), an owner connects an account pointed at its simulator,
 // tests it, syncs the catalogue (entering costs where the provider has no price list) and imports a
 // product; a client then buys it, configures it through the configuration link in the browser and
 // receives a certificate that verifies against the simulator's root.
