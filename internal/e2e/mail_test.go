@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/uuid"
 )
 
 // TestStaffReadMailboxAndResend: with no SMTP server the client's e-mails stay in the development
@@ -54,6 +55,26 @@ func TestStaffReadMailboxAndResend(t *testing.T) {
 	b.shot("order-emails-resent")
 	if tl := b.text("#timeline"); !strings.Contains(tl, "E-mail kept in the development mailbox") || !strings.Contains(tl, "E-mail sent again on request") {
 		t.Errorf("timeline lacks the e-mails: %q", tl)
+	}
+
+	// The client, on the configuration page, asks for the link by e-mail too.
+	b.visit(strings.TrimPrefix(o.ConfigureURL, sh.s.URL), "#email-link-form", "client-wizard")
+	b.do("e-mail me this link", chromedp.Click(chromedp.CSS("#email-link-form button")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if got := b.text(".flash"); !strings.Contains(got, "on its way") {
+		t.Errorf("client resend: %q", got)
+	}
+	oid := uuid.MustParse(o.ID)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		list, err := sh.s.App.Mail.List(t.Context(), sh.s.Tenant.ID, &oid, uuid.Nil, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) == 3 && list[0].Status == "kept" && list[0].Template == "configure_link" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the client's request the order has %d e-mails", len(list))
+		}
 	}
 }
 

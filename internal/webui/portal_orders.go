@@ -51,18 +51,28 @@ func (u *UI) certificateRoutes(r chi.Router) {
 	r.Post("/email", u.portalEmail)
 }
 
-// portalEmail sends the client the issued e-mail (certificate attached) again.
+// portalEmail sends the client the e-mail of the order's state again: the configuration link while
+// it waits to be set up, the certificate once issued.
 func (u *UI) portalEmail(w http.ResponseWriter, r *http.Request) {
 	po := portalOrderOf(r)
 	if u.d.Mail == nil {
 		u.notFound(w, r)
 		return
 	}
-	if err := u.d.Mail.Resend(r.Context(), siteOf(r).Tenant.ID, po.ID, "issued"); err != nil {
+	v, err := u.d.Orders.Get(r.Context(), siteOf(r).Tenant.ID, po.ID)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	name, flash := "issued", "The certificate is on its way to your e-mail address."
+	if v.Status == order.AwaitingConfiguration || v.Status == order.Rejected {
+		name, flash = "configure_link", "The link to this page is on its way to your e-mail address."
+	}
+	if err := u.d.Mail.Resend(r.Context(), siteOf(r).Tenant.ID, po.ID, name); err != nil {
 		u.portalActionFailed(w, r, postForm(r), "email", err)
 		return
 	}
-	u.redirect(w, r, po.Base, "The certificate is on its way to your e-mail address.")
+	u.redirect(w, r, po.Base, flash)
 }
 
 // portalOrder is the order a portal request is about and the path its pages start with.
