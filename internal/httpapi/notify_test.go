@@ -392,3 +392,23 @@ func TestWebhookURLsRefused(t *testing.T) {
 		t.Fatalf("refused endpoints were stored: %+v", list.Data)
 	}
 }
+
+// TestCancelledEventCarriesRefund: the order.cancelled event shows refund_due and the stopped
+// request, as the order reads after the cancellation.
+func TestCancelledEventCarriesRefund(t *testing.T) {
+	s := apptest.New(t)
+	sh := shopWith(t, s)
+	o := sh.order(t, "sandbox-dv", 12)
+	if r := s.Call(t, "POST", "/api/v1/orders/"+o.ID+"/cancel", s.BillingKey, map[string]any{"reason": "changed my mind"}); r.Status != 200 {
+		t.Fatalf("cancel: %d %s", r.Status, r.Body)
+	}
+	for _, e := range readFeed(t, s, 10) {
+		if e.Type == "order.cancelled" {
+			if !e.Data.Order.RefundDue || e.Data.Order.Status != "cancelled" {
+				t.Fatalf("order.cancelled body: %+v", e.Data.Order)
+			}
+			return
+		}
+	}
+	t.Fatal("no order.cancelled event")
+}

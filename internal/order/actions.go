@@ -158,14 +158,17 @@ func (s *Service) Cancel(ctx context.Context, tenantID, orderID uuid.UUID, reaso
 		if err != nil {
 			return err
 		}
-		if err := s.setStatus(ctx, tx, tenantID, o, ActCancel, note); err != nil {
-			return err
-		}
+		// The refund and the stopped requests are written before the status change, so the
+		// order.cancelled event (rendered inside setStatus) carries them; an illegal transition
+		// rolls all of it back.
 		if _, err := tx.Exec(ctx, `UPDATE orders SET refund_due = true WHERE tenant_id = $1 AND id = $2`, tenantID, orderID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE issuances SET status = 'cancelled', submit_token = NULL, next_check_at = NULL, updated_at = now()
 			WHERE tenant_id = $1 AND order_id = $2 AND status IN ('submitting', 'pending', 'needs_attention')`, tenantID, orderID); err != nil {
+			return err
+		}
+		if err := s.setStatus(ctx, tx, tenantID, o, ActCancel, note); err != nil {
 			return err
 		}
 		v, err = s.viewTx(ctx, tx, tenantID, orderID)
