@@ -325,3 +325,21 @@ func marshal(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
 }
+
+// lockIssuance locks an issuance's order and then the issuance, in the order every action on an
+// order takes its locks (order first), so the poller and staff never wait on each other in a circle.
+func lockIssuance(ctx context.Context, tx pgx.Tx, tenantID, issuanceID uuid.UUID) (*Issuance, *Order, error) {
+	peek, err := getIssuance(ctx, tx, tenantID, issuanceID, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := getOrder(ctx, tx, tenantID, peek.OrderID, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	is, err := getIssuance(ctx, tx, tenantID, issuanceID, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return is, o, nil
+}

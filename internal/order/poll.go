@@ -138,11 +138,7 @@ func (s *Service) check(ctx context.Context, tenantID, issuanceID uuid.UUID, man
 	st, callErr := adapter.Status(ctx, provider.StatusQuery{Ref: is.ProviderRef, Request: s.providerRequest(is, p, months), SubmittedAt: submitted})
 	ctx = context.WithoutCancel(ctx)
 	err = s.db.Tx(ctx, tenantID, func(tx pgx.Tx) error {
-		is, err := getIssuance(ctx, tx, tenantID, issuanceID, true)
-		if err != nil {
-			return err
-		}
-		o, err := getOrder(ctx, tx, tenantID, is.OrderID, true)
+		is, o, err := lockIssuance(ctx, tx, tenantID, issuanceID)
 		if err != nil {
 			return err
 		}

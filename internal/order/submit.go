@@ -181,16 +181,12 @@ func supports[T any](p provider.Provider) bool {
 // record commits the result of a submission made under token.
 func (s *Service) record(ctx context.Context, tenantID, issuanceID, token uuid.UUID, sub *provider.Submission, callErr error) {
 	err := s.db.Tx(ctx, tenantID, func(tx pgx.Tx) error {
-		is, err := getIssuance(ctx, tx, tenantID, issuanceID, true)
+		is, o, err := lockIssuance(ctx, tx, tenantID, issuanceID)
 		if err != nil {
 			return err
 		}
 		if is.Status != IssSubmitting || is.SubmitToken == nil || *is.SubmitToken != token {
 			return nil // the reconciler owns it now
-		}
-		o, err := getOrder(ctx, tx, tenantID, is.OrderID, true)
-		if err != nil {
-			return err
 		}
 		return s.applySubmission(ctx, tx, tenantID, o, is, sub, callErr)
 	})

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -43,17 +44,41 @@ func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
 func (d *DB) Close() { d.Pool.Close() }
 
 // Tx runs fn in one transaction with app.tenant_id set to tenantID. The transaction commits when fn
-// returns nil and rolls back otherwise.
+// returns nil and rolls back otherwise. A transaction PostgreSQL aborts as a deadlock victim or a
+// serialization failure is run again from the start (fn must only touch the database), a few times.
 func (d *DB) Tx(ctx context.Context, tenantID uuid.UUID, fn func(pgx.Tx) error) error {
 	if tenantID == uuid.Nil {
 		return errors.New("db: transaction without a tenant")
 	}
-	return pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT set_config('app.tenant_id', $1, true)", tenantID.String()); err != nil {
-			return fmt.Errorf("db: set tenant: %w", err)
-		}
-		return fn(tx)
+	return retry(ctx, func() error {
+		return pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, "SELECT set_config('app.tenant_id', $1, true)", tenantID.String()); err != nil {
+				return fmt.Errorf("db: set tenant: %w", err)
+			}
+			return fn(tx)
+		})
 	})
+}
+
+// retryAttempts bounds how often a transaction is run again after a deadlock or serialization
+// failure.
+const retryAttempts = 4
+
+// retry runs a transaction again while PostgreSQL answers deadlock_detected (40P01) or
+// serialization_failure (40001), with a short growing pause.
+func retry(ctx context.Context, run func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := run()
+		var pe *pgconn.PgError
+		if attempt >= retryAttempts || !errors.As(err, &pe) || (pe.Code != "40P01" && pe.Code != "40001") {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt*attempt) * 10 * time.Millisecond):
+		}
+	}
 }
 
 // Plain runs fn in a transaction with no tenant: it sees only tables that are not tenant tables
@@ -73,11 +98,13 @@ func NewSystem(d *DB) *System { return &System{pool: d.Pool} }
 
 // Tx runs fn in one transaction that sees every tenant's rows.
 func (s *System) Tx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT set_config('app.system', 'on', true)"); err != nil {
-			return fmt.Errorf("db: system context: %w", err)
-		}
-		return fn(tx)
+	return retry(ctx, func() error {
+		return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, "SELECT set_config('app.system', 'on', true)"); err != nil {
+				return fmt.Errorf("db: system context: %w", err)
+			}
+			return fn(tx)
+		})
 	})
 }
 
