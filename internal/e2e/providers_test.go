@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -115,7 +116,7 @@ func TestProvidersInBrowser(t *testing.T) {
 				b.visit("/t/acme/admin/catalog/costs?account="+acct+"&code="+code, "#f-currency", p.name+"-costs")
 				var costSteps []chromedp.Action[chromedp.Void]
 				for _, m := range months {
-					costSteps = append(costSteps, fill("#f-cost-"+itoa(m), "7.00"))
+					costSteps = append(costSteps, fill("#f-cost-"+strconv.Itoa(m), "7.00"))
 				}
 				costSteps = append(costSteps, chromedp.Click(chromedp.CSS(`.form-actions .btn-primary`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
 				b.do("enter costs", costSteps...)
@@ -186,15 +187,4 @@ func TestProvidersInBrowser(t *testing.T) {
 			}
 		})
 	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }

@@ -1,12 +1,9 @@
 package mail
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	htmltemplate "html/template"
 	"strings"
-	texttemplate "text/template"
 	"time"
 
 	"github.com/google/uuid"
@@ -131,24 +128,9 @@ func (s *Service) SendDigests(ctx context.Context, sys *db.System, baseURL strin
 
 func renderDigest(d digestData) (*Rendered, error) {
 	text, html := defaults("digest")
-	txt, err := texttemplate.New("digest").Parse(text)
-	if err != nil {
+	out := &Rendered{}
+	if err := render("digest", text, html, d, out); err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	if err := txt.Execute(&b, d); err != nil {
-		return nil, err
-	}
-	subject, body, _ := strings.Cut(b.String(), "\n")
-	out := &Rendered{Subject: strings.TrimSpace(strings.TrimPrefix(subject, "Subject:")), Text: body}
-	h, err := htmltemplate.New("digest").Parse(html)
-	if err != nil {
-		return nil, err
-	}
-	b.Reset()
-	if err := h.Execute(&b, d); err != nil {
-		return nil, err
-	}
-	out.HTML = b.String()
 	return out, nil
 }

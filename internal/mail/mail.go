@@ -123,11 +123,7 @@ func templateOf(event string, status order.Status) string {
 // OrderEvent implements order.Notifier: it queues the event's e-mail to the client in the
 // transaction of the change.
 func (s *Service) OrderEvent(ctx context.Context, tx pgx.Tx, tenantID, orderID uuid.UUID, eventType string) error {
-	var status order.Status
-	var to string
-	err := tx.QueryRow(ctx, `SELECT o.status, c.email FROM orders o
-		JOIN clients c ON c.tenant_id = o.tenant_id AND c.id = o.client_id
-		WHERE o.tenant_id = $1 AND o.id = $2`, tenantID, orderID).Scan(&status, &to)
+	status, to, err := recipient(ctx, tx, tenantID, orderID)
 	if err != nil {
 		return fmt.Errorf("mail: order %s: %w", orderID, err)
 	}
@@ -136,6 +132,16 @@ func (s *Service) OrderEvent(ctx context.Context, tx pgx.Tx, tenantID, orderID u
 		return nil
 	}
 	return s.queue(ctx, tx, tenantID, orderID, name, to)
+}
+
+// recipient reads an order's status and its client's address.
+func recipient(ctx context.Context, tx pgx.Tx, tenantID, orderID uuid.UUID) (order.Status, string, error) {
+	var status order.Status
+	var to string
+	err := tx.QueryRow(ctx, `SELECT o.status, c.email FROM orders o
+		JOIN clients c ON c.tenant_id = o.tenant_id AND c.id = o.client_id
+		WHERE o.tenant_id = $1 AND o.id = $2`, tenantID, orderID).Scan(&status, &to)
+	return status, to, err
 }
 
 func (s *Service) queue(ctx context.Context, tx pgx.Tx, tenantID, orderID uuid.UUID, name, to string) error {
@@ -162,11 +168,7 @@ func (s *Service) Resend(ctx context.Context, tenantID, orderID uuid.UUID, name 
 		return errs.Field("template", "only the configuration link and the issued e-mail can be sent again")
 	}
 	return s.DB.Tx(ctx, tenantID, func(tx pgx.Tx) error {
-		var status order.Status
-		var to string
-		err := tx.QueryRow(ctx, `SELECT o.status, c.email FROM orders o
-			JOIN clients c ON c.tenant_id = o.tenant_id AND c.id = o.client_id
-			WHERE o.tenant_id = $1 AND o.id = $2`, tenantID, orderID).Scan(&status, &to)
+		status, to, err := recipient(ctx, tx, tenantID, orderID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return order.ErrNotFound
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	netmail "net/mail"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/sslreseller/sslreseller/internal/order"
 	"github.com/sslreseller/sslreseller/internal/platform/config"
 	"github.com/sslreseller/sslreseller/internal/provider"
+	"github.com/sslreseller/sslreseller/internal/tenant"
 )
 
 //go:embed templates
@@ -129,7 +131,7 @@ func (s *Service) deliver(ctx context.Context, tenantID, id uuid.UUID, last bool
 	if m.OrderID == nil {
 		// Staff digests are rendered when they are queued.
 		r = &Rendered{Subject: m.Subject, Text: m.Text, HTML: m.HTML}
-	} else if r, err = s.render(ctx, tenantID, m); err != nil {
+	} else if r, err = s.render(ctx, t, m); err != nil {
 		return err
 	}
 	sender, from, err := s.senderFor(t)
@@ -180,23 +182,13 @@ func (s *Service) deliver(ctx context.Context, tenantID, id uuid.UUID, last bool
 }
 
 // from is the platform's sender with the tenant's name, so the mail passes the receivers' sender
-// checks while showing who it is from.
+// checks while showing who it is from. smtp.from is checked as an address when the config loads.
 func (s *Service) from(tenantName string) string {
-	addr := s.SMTP.From
-	if a, err := parseAddress(addr); err == nil {
-		return fmt.Sprintf("%q <%s>", tenantName, a)
+	a, err := netmail.ParseAddress(s.SMTP.From)
+	if err != nil {
+		return s.SMTP.From
 	}
-	return addr
-}
-
-func parseAddress(s string) (string, error) {
-	if i, j := strings.LastIndex(s, "<"), strings.LastIndex(s, ">"); i >= 0 && j > i {
-		return s[i+1 : j], nil
-	}
-	if strings.Contains(s, "@") {
-		return strings.TrimSpace(s), nil
-	}
-	return "", fmt.Errorf("not an address: %q", s)
+	return (&netmail.Address{Name: tenantName, Address: a.Address}).String()
 }
 
 // data is what the templates see.
@@ -223,14 +215,11 @@ type domainStep struct {
 	Step string
 }
 
-func (s *Service) render(ctx context.Context, tenantID uuid.UUID, m *Message) (*Rendered, error) {
+func (s *Service) render(ctx context.Context, t *tenant.Tenant, m *Message) (*Rendered, error) {
 	if m.OrderID == nil {
 		return nil, fmt.Errorf("mail: message %s has no order", m.ID)
 	}
-	t, err := s.Tenants.ByID(ctx, tenantID)
-	if err != nil {
-		return nil, err
-	}
+	tenantID := t.ID
 	v, err := s.Orders.Get(ctx, tenantID, *m.OrderID)
 	if err != nil {
 		return nil, err

@@ -196,7 +196,7 @@ func Preview(name, text, html string) (*Rendered, error) {
 	return out, nil
 }
 
-func render(_, text, html string, d data, out *Rendered) error {
+func render(_, text, html string, d any, out *Rendered) error {
 	txt, err := texttemplate.New("preview").Option("missingkey=error").Parse(text)
 	if err != nil {
 		return templateProblem("text", err)

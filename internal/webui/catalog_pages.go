@@ -489,18 +489,8 @@ func (u *UI) renderProduct(w http.ResponseWriter, r *http.Request, status int, p
 		u.fail(w, r, err)
 		return
 	}
-	d := productData{Product: p, Currencies: priceCurrencies(cur, []catalog.Product{*p}), Item: p.Item(), PerName: p.MaxDomains > p.IncludedDomains}
-	for _, pp := range p.Periods {
-		d.Months = append(d.Months, pp.Months)
-	}
-	if d.Item != nil {
-		for _, pc := range d.Item.Periods {
-			if !slices.Contains(d.Months, pc.Months) {
-				d.Months = append(d.Months, pc.Months)
-			}
-		}
-	}
-	slices.Sort(d.Months)
+	d := productData{Product: p, Currencies: priceCurrencies(cur, []catalog.Product{*p}), Item: p.Item(), PerName: p.MaxDomains > p.IncludedDomains,
+		Months: productMonths(p)}
 	if d.Groups, err = u.d.Catalog.Groups(r.Context(), siteOf(r).Tenant.ID); err != nil {
 		u.fail(w, r, err)
 		return
@@ -508,6 +498,24 @@ func (u *UI) renderProduct(w http.ResponseWriter, r *http.Request, status int, p
 	v := u.newView(r, p.Name, "products")
 	v.Form, v.Data = f, d
 	u.renderPage(w, r, status, catalogPage("product"), v)
+}
+
+// productMonths are the periods the product editor offers: those the product sells and those its
+// catalogue item has, in order.
+func productMonths(p *catalog.Product) []int {
+	var months []int
+	for _, pp := range p.Periods {
+		months = append(months, pp.Months)
+	}
+	if it := p.Item(); it != nil {
+		for _, pc := range it.Periods {
+			if !slices.Contains(months, pc.Months) {
+				months = append(months, pc.Months)
+			}
+		}
+	}
+	slices.Sort(months)
+	return months
 }
 
 // updateProduct saves the name, description, group and the price grid; an empty price cell leaves
@@ -525,18 +533,7 @@ func (u *UI) updateProduct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	codes := priceCurrencies(cur, []catalog.Product{*p})
-	months := []int{}
-	for _, pp := range p.Periods {
-		months = append(months, pp.Months)
-	}
-	if it := p.Item(); it != nil {
-		for _, pc := range it.Periods {
-			if !slices.Contains(months, pc.Months) {
-				months = append(months, pc.Months)
-			}
-		}
-	}
-	slices.Sort(months)
+	months := productMonths(p)
 	grid := func(prefix, example string) []catalog.PeriodPrices {
 		var out []catalog.PeriodPrices
 		for _, m := range months {
